@@ -1,0 +1,52 @@
+package io.wsbridge;
+
+import io.wsbridge.cli.Config;
+import io.wsbridge.cli.ConfigParser;
+import io.wsbridge.cli.ExitCode;
+import io.wsbridge.logging.LogScope;
+import io.wsbridge.logging.LogSetup;
+import io.wsbridge.server.ListenException;
+import io.wsbridge.server.WsbridgeServer;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import sun.misc.Signal;
+
+/** wsbridge: parse the command line, serve, and shut down in order on SIGTERM or SIGINT (exit 0). */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        ConfigParser.Outcome outcome = new ConfigParser(System.getenv()).parse(args);
+        if (outcome instanceof ConfigParser.Exit exit) {
+            ConfigParser.print(exit, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+                    new PrintWriter(System.err, true, StandardCharsets.UTF_8));
+            System.exit(exit.code());
+            return;
+        }
+        Config config = ((ConfigParser.Run) outcome).config();
+        LogSetup.apply(config.logLevel());
+        WsbridgeServer server = new WsbridgeServer(config, System.getenv());
+        try {
+            server.start();
+        } catch (ListenException e) {
+            LogScope.of("server").fatal("Can't start server: {}", e.getMessage());
+            System.exit(ExitCode.CANNOT_LISTEN);
+            return;
+        }
+        Thread stopper = new Thread(server::shutdown, "wsbridge-shutdown");
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> {
+                if (stopper.getState() == Thread.State.NEW) {
+                    stopper.start();
+                }
+            });
+        }
+        try {
+            server.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.exit(ExitCode.OK);
+    }
+}

@@ -1,0 +1,103 @@
+package io.wsbridge.http;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.List;
+
+/**
+ * Routes each HTTP request by what it asks for, not by its path: a WebSocket upgrade (Upgrade: websocket)
+ * goes to the {@link UpgradeHandler}; anything else to the plain endpoints in order (dev console, CGI,
+ * static files), and finally 404. Netty's WebSocketServerProtocolHandler would match on the path instead,
+ * which is why routing is ours.
+ */
+public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
+    /** Performs a WebSocket upgrade; the router is removed from the pipeline if it succeeds. */
+    public interface UpgradeHandler {
+        /** Whether upgrades are served at all (a COMMAND or --dir is configured). */
+        boolean enabled();
+
+        void upgrade(ChannelHandlerContext ctx, HttpRequest request, RequestInfo info);
+    }
+
+    private final UpgradeHandler upgrades;
+    private final List<HttpEndpoint> endpoints;
+    private final RequestIds ids;
+    private final boolean tls;
+    /** The endpoint answering the current request; its body parts go there. */
+    private HttpEndpoint current;
+
+    public HttpRequestRouter(UpgradeHandler upgrades, List<HttpEndpoint> endpoints, RequestIds ids, boolean tls) {
+        this.upgrades = upgrades;
+        this.endpoints = List.copyOf(endpoints);
+        this.ids = ids;
+        this.tls = tls;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            route(ctx, request);
+        }
+        if (msg instanceof HttpContent content) {
+            if (current != null) {
+                boolean last = content instanceof LastHttpContent;
+                HttpEndpoint endpoint = current;
+                if (last) {
+                    current = null;
+                }
+                endpoint.content(ctx, content);
+                return;
+            }
+        }
+        ReferenceCountUtil.release(msg);
+    }
+
+    private void route(ChannelHandlerContext ctx, HttpRequest request) {
+        current = null;
+        RequestInfo info = RequestInfos.from(ctx.channel(), request, ids.next(), tls);
+        if (request.decoderResult().isFailure()) {
+            AccessLog.log(info, 400, "BAD REQUEST: " + request.decoderResult().cause().getMessage());
+            HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "400 Bad Request"),
+                    true);
+            return;
+        }
+        if (upgrades.enabled() && isWebSocketUpgrade(request)) {
+            upgrades.upgrade(ctx, request, info);
+            return;
+        }
+        for (HttpEndpoint endpoint : endpoints) {
+            if (endpoint.accept(ctx, request, info)) {
+                current = endpoint;
+                return;
+            }
+        }
+        AccessLog.log(info, 404, "NOT FOUND");
+        HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found"),
+                false);
+    }
+
+    /** Upgrade: websocket (case-insensitive; the rest of the handshake is checked by the upgrade). */
+    static boolean isWebSocketUpgrade(HttpRequest request) {
+        String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
+        if (upgrade == null) {
+            return false;
+        }
+        for (String token : upgrade.split(",")) {
+            if (token.trim().equalsIgnoreCase("websocket")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,89 @@
+package io.wsbridge.logging;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * A category plus the key/value pairs that every line about one thing carries (like websocketd's
+ * LogScope): a session logs {@code url:'…' id:'…' remote:'…' command:'…'} on each of its lines.
+ * Methods are named after websocketd's levels.
+ */
+public final class LogScope {
+    private final Logger logger;
+    private final List<String> keys;
+    private final List<Object> values;
+
+    private LogScope(Logger logger, List<String> keys, List<Object> values) {
+        this.logger = logger;
+        this.keys = keys;
+        this.values = values;
+    }
+
+    public static LogScope of(String category) {
+        return new LogScope(LoggerFactory.getLogger(category), List.of(), List.of());
+    }
+
+    /** A scope with one more association; this one is unchanged. */
+    public LogScope with(String key, Object value) {
+        List<String> k = new ArrayList<>(keys);
+        List<Object> v = new ArrayList<>(values);
+        k.add(key);
+        v.add(value);
+        return new LogScope(logger, k, v);
+    }
+
+    /** The same associations under another category. */
+    public LogScope category(String category) {
+        return new LogScope(LoggerFactory.getLogger(category), keys, values);
+    }
+
+    public boolean debugEnabled() {
+        return logger.isTraceEnabled();
+    }
+
+    public void debug(String format, Object... args) {
+        if (logger.isTraceEnabled()) {
+            emit(logger.atTrace(), format, args);
+        }
+    }
+
+    public void trace(String format, Object... args) {
+        if (logger.isDebugEnabled()) {
+            emit(logger.atDebug(), format, args);
+        }
+    }
+
+    public void access(String format, Object... args) {
+        if (logger.isInfoEnabled(LogMarkers.ACCESS)) {
+            emit(logger.atInfo().addMarker(LogMarkers.ACCESS), format, args);
+        }
+    }
+
+    public void info(String format, Object... args) {
+        if (logger.isInfoEnabled()) {
+            emit(logger.atInfo(), format, args);
+        }
+    }
+
+    public void error(String format, Object... args) {
+        if (logger.isErrorEnabled()) {
+            emit(logger.atError(), format, args);
+        }
+    }
+
+    public void fatal(String format, Object... args) {
+        if (logger.isErrorEnabled(LogMarkers.FATAL)) {
+            emit(logger.atError().addMarker(LogMarkers.FATAL), format, args);
+        }
+    }
+
+    private void emit(LoggingEventBuilder builder, String format, Object[] args) {
+        for (int i = 0; i < keys.size(); i++) {
+            builder = builder.addKeyValue(keys.get(i), values.get(i));
+        }
+        builder.log(format, args);
+    }
+}

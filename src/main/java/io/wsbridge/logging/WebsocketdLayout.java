@@ -1,0 +1,77 @@
+package io.wsbridge.logging;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.LayoutBase;
+import io.wsbridge.cli.LogLevel;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * websocketd's line shape, so existing log parsing keeps working:
+ * {@code Tue, 24 Nov 2026 12:48:24 +0000 | ACCESS | session    | url:'http://...' id:'...' | CONNECT}.
+ * Key/value pairs come from SLF4J's fluent API ({@code addKeyValue}); the category is the logger name.
+ */
+public final class WebsocketdLayout extends LayoutBase<ILoggingEvent> {
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US).withZone(ZoneId.systemDefault());
+
+    /** Formatting a timestamp costs more than the rest of the line; lines within one second share it. */
+    private long cachedSecond = Long.MIN_VALUE;
+    private String cachedTime = "";
+
+    @Override
+    public String doLayout(ILoggingEvent event) {
+        StringBuilder line = new StringBuilder(160);
+        line.append(time(event.getTimeStamp())).append(" | ");
+        LogLevel level = WebsocketdLevels.of(event.getLevel(), event.getMarkerList());
+        pad(line, WebsocketdLevels.display(event.getLevel(), level), 6).append(" | ");
+        pad(line, category(event.getLoggerName()), 10).append(" | ");
+        List<KeyValuePair> pairs = event.getKeyValuePairs();
+        if (pairs != null) {
+            for (int i = 0; i < pairs.size(); i++) {
+                KeyValuePair kv = pairs.get(i);
+                if (i > 0) {
+                    line.append(' ');
+                }
+                line.append(kv.key).append(":'").append(kv.value).append('\'');
+            }
+        }
+        line.append(" | ").append(event.getFormattedMessage());
+        IThrowableProxy thrown = event.getThrowableProxy();
+        if (thrown != null) {
+            line.append(": ").append(thrown.getClassName()).append(": ").append(thrown.getMessage());
+        }
+        return line.append('\n').toString();
+    }
+
+    private synchronized String time(long millis) {
+        long second = Math.floorDiv(millis, 1000);
+        if (second != cachedSecond) {
+            cachedSecond = second;
+            cachedTime = TIME.format(Instant.ofEpochMilli(millis));
+        }
+        return cachedTime;
+    }
+
+    /** Our loggers are named by category ("server", "session", ...); library loggers by class. */
+    static String category(String loggerName) {
+        if (loggerName.startsWith("io.netty.")) {
+            return "netty";
+        }
+        int dot = loggerName.lastIndexOf('.');
+        return dot < 0 ? loggerName : loggerName.substring(dot + 1);
+    }
+
+    private static StringBuilder pad(StringBuilder sb, String text, int width) {
+        sb.append(text);
+        for (int i = text.length(); i < width; i++) {
+            sb.append(' ');
+        }
+        return sb;
+    }
+}

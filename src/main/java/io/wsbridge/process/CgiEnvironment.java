@@ -1,0 +1,143 @@
+package io.wsbridge.process;
+
+import io.wsbridge.http.RequestInfo;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The CGI-style environment every child gets, the same set websocketd gives (plus HTTP_HOST, which it
+ * forgets): nothing of wsbridge's own environment except the --passenv variables. The part that is the same
+ * for every connection is built once at start-up.
+ */
+public final class CgiEnvironment {
+    private final List<String> fixedHead;
+    private final boolean tls;
+
+    /**
+     * @param serverSoftware SERVER_SOFTWARE value
+     * @param passEnv        names of wsbridge's variables to pass on
+     * @param ownEnvironment wsbridge's environment (System.getenv())
+     * @param tls            whether connections are TLS (adds HTTPS=on)
+     */
+    public CgiEnvironment(String serverSoftware, List<String> passEnv, Map<String, String> ownEnvironment,
+                          boolean tls) {
+        List<String> head = new ArrayList<>();
+        head.add("SERVER_SOFTWARE=" + serverSoftware);
+        for (String name : passEnv) {
+            String value = ownEnvironment.get(name);
+            if (value == null || name.equals("HTTPS")) {
+                continue;
+            }
+            String clean = clean(value);
+            if (!clean.isEmpty()) {
+                head.add(name + "=" + clean);
+            }
+        }
+        this.fixedHead = List.copyOf(head);
+        this.tls = tls;
+    }
+
+    /**
+     * The environment for one request.
+     *
+     * @param scriptName SCRIPT_NAME: the URL path that names the program
+     * @param pathInfo   PATH_INFO: the rest of the path after it
+     * @param extra      further NAME=value entries (e.g. WEBSOCKET_PROTOCOL), appended last
+     */
+    public List<String> forRequest(RequestInfo r, String remoteHost, String scriptName, String pathInfo,
+                                   List<String> extra) {
+        List<String> env = new ArrayList<>(fixedHead.size() + 24 + r.headers().size() + extra.size());
+        env.addAll(fixedHead);
+        HostPort server = HostPort.parse(r.host(), tls ? 443 : 80);
+        add(env, "REMOTE_ADDR", r.remoteAddr());
+        add(env, "REMOTE_HOST", remoteHost);
+        add(env, "SERVER_NAME", server.host());
+        add(env, "SERVER_PORT", server.port());
+        add(env, "SERVER_PROTOCOL", r.protocol());
+        add(env, "GATEWAY_INTERFACE", "CGI/1.1");
+        add(env, "REQUEST_METHOD", r.method());
+        add(env, "SCRIPT_NAME", scriptName);
+        add(env, "PATH_INFO", pathInfo);
+        add(env, "PATH_TRANSLATED", r.path());
+        add(env, "QUERY_STRING", r.rawQuery());
+        // Part of CGI but meaningless here: set empty so nothing can leak in under these names.
+        add(env, "AUTH_TYPE", "");
+        add(env, "CONTENT_LENGTH", "");
+        add(env, "CONTENT_TYPE", "");
+        add(env, "REMOTE_IDENT", "");
+        add(env, "REMOTE_USER", "");
+        add(env, "UNIQUE_ID", r.id());
+        add(env, "REMOTE_PORT", Integer.toString(r.remotePort()));
+        add(env, "REQUEST_URI", r.uri());
+        if (tls) {
+            add(env, "HTTPS", "on");
+        }
+        for (Map.Entry<String, String> h : headerVariables(r).entrySet()) {
+            add(env, h.getKey(), h.getValue());
+        }
+        env.addAll(extra);
+        return env;
+    }
+
+    /** HTTP_* for every request header: upper case, '-' to '_', repeated headers joined with ", ". */
+    static Map<String, String> headerVariables(RequestInfo r) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        for (Map.Entry<String, String> h : r.headers()) {
+            String name = "HTTP_" + h.getKey().toUpperCase(Locale.ROOT).replace('-', '_');
+            if (!validName(name)) {
+                continue; // a header name that cannot be a variable name is not passed
+            }
+            String value = clean(h.getValue());
+            vars.merge(name, value, (a, b) -> a + ", " + b);
+        }
+        return vars;
+    }
+
+    private static boolean validName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c == '_' || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void add(List<String> env, String name, String value) {
+        env.add(name + "=" + clean(value));
+    }
+
+    /** Values cannot hold newlines or NULs (exec would cut them); trimmed as websocketd does. */
+    static String clean(String value) {
+        if (value == null) {
+            return "";
+        }
+        return value.replace('\n', ' ').replace('\r', ' ').replace('\0', ' ').trim();
+    }
+
+    /** Host header split into name and port, without IPv6 brackets; the default port when none is given. */
+    record HostPort(String host, String port) {
+        static HostPort parse(String hostHeader, int defaultPort) {
+            String h = hostHeader.trim();
+            if (h.startsWith("[")) {
+                int close = h.indexOf(']');
+                if (close > 0) {
+                    String host = h.substring(1, close);
+                    String rest = h.substring(close + 1);
+                    return new HostPort(host, rest.startsWith(":") && rest.length() > 1 ? rest.substring(1)
+                            : Integer.toString(defaultPort));
+                }
+                return new HostPort(h, Integer.toString(defaultPort));
+            }
+            int colon = h.lastIndexOf(':');
+            if (colon >= 0 && h.indexOf(':') == colon) {
+                return new HostPort(h.substring(0, colon), colon + 1 < h.length() ? h.substring(colon + 1)
+                        : Integer.toString(defaultPort));
+            }
+            return new HostPort(h, Integer.toString(defaultPort));
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.wsbridge.process;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A running child and its three pipes, driven from one event loop: every method must be called on the loop
+ * the child was launched on, and its {@link ChildListener} is called back on that loop too.
+ */
+public interface ChildProcess {
+    long pid();
+
+    /** Queues bytes for stdin (ownership passes); nothing is written until {@link #flushStdin()}. */
+    void queueStdin(ByteBuf data);
+
+    /** Bytes queued for stdin and not yet taken by the pipe. */
+    long queuedStdinBytes();
+
+    /**
+     * Writes what is queued as far as the pipe takes it. Returns true when the queue is empty; false when the
+     * pipe is full, in which case {@link ChildListener#stdinDrained()} follows once it has all been written.
+     */
+    boolean flushStdin();
+
+    /** Closes stdin as soon as everything queued has been written (the child then reads end of file). */
+    void closeStdin();
+
+    /** Stops reading stdout until {@link #resumeStdout()}: the pipe fills and the child blocks. */
+    void pauseStdout();
+
+    void resumeStdout();
+
+    /** Sends a signal to the child's whole process group; false when nothing is left in the group. */
+    boolean signalGroup(int signal);
+
+    /** Whether the child or anything else in its process group is still running. */
+    boolean groupAlive();
+
+    /** Closes every pipe and stops watching; the child itself is not signalled. Idempotent. */
+    void release();
+}

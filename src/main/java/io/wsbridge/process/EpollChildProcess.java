@@ -1,0 +1,144 @@
+package io.wsbridge.process;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.IoEventLoop;
+import java.io.IOException;
+
+/**
+ * A child whose three pipes and exit are all watched by the connection's own epoll event loop: no thread
+ * per child, and no hand-off between threads on the way from the child's stdout to the socket.
+ */
+final class EpollChildProcess implements ChildProcess {
+    private final int pid;
+    private final PipeWriter stdin;
+    private final PipeReader stdout;
+    private final PipeReader stderr;
+    private final ExitWatcher exit;
+
+    private EpollChildProcess(PosixSpawner.Spawned s, ByteBufAllocator alloc, ChildListener listener) {
+        this.pid = s.pid();
+        this.stdin = new PipeWriter(s.stdin(), alloc, listener::stdinDrained);
+        this.stdout = new PipeReader(s.stdout(), alloc, new PipeReader.Sink() {
+            @Override
+            public void data(ByteBuf chunk) {
+                listener.stdout(chunk);
+            }
+
+            @Override
+            public void readComplete() {
+                listener.stdoutReadComplete();
+            }
+
+            @Override
+            public void closed() {
+                listener.stdoutClosed();
+            }
+        });
+        this.stderr = new PipeReader(s.stderr(), alloc, new PipeReader.Sink() {
+            @Override
+            public void data(ByteBuf chunk) {
+                listener.stderr(chunk);
+            }
+
+            @Override
+            public void readComplete() {
+                // stderr goes to the log line by line; nothing to flush
+            }
+
+            @Override
+            public void closed() {
+                listener.stderrClosed();
+            }
+        });
+        this.exit = new ExitWatcher(pid, listener::exited);
+    }
+
+    static ChildProcess start(LaunchSpec spec, IoEventLoop loop, ByteBufAllocator alloc, ChildListener listener)
+            throws LaunchException {
+        PosixSpawner.Spawned spawned = PosixSpawner.spawn(spec);
+        EpollChildProcess child = new EpollChildProcess(spawned, alloc, listener);
+        try {
+            PosixSpawner.setNonBlocking(spawned.stdin());
+            PosixSpawner.setNonBlocking(spawned.stdout());
+            PosixSpawner.setNonBlocking(spawned.stderr());
+            child.stdin.register(loop);
+            child.stdout.register(loop);
+            child.stderr.register(loop);
+            child.exit.start(loop);
+        } catch (IOException | RuntimeException e) {
+            // Started but not watchable: do not leave it running unseen.
+            Posix.signal(-spawned.pid(), Signals.SIGKILL);
+            child.release();
+            reapLater(loop, spawned.pid());
+            throw new LaunchException("cannot watch the program's pipes: " + e.getMessage(), e);
+        }
+        return child;
+    }
+
+    /** Reaps a child we gave up on, so it does not stay a zombie. */
+    private static void reapLater(IoEventLoop loop, int pid) {
+        ExitWatcher watcher = new ExitWatcher(pid, status -> { });
+        try {
+            watcher.start(loop);
+        } catch (IOException ignored) {
+            // nothing more we can do; the JVM's exit reparents it to init, which reaps it
+        }
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public void queueStdin(ByteBuf data) {
+        stdin.queue(data);
+    }
+
+    @Override
+    public long queuedStdinBytes() {
+        return stdin.queuedBytes();
+    }
+
+    @Override
+    public boolean flushStdin() {
+        return stdin.flush();
+    }
+
+    @Override
+    public void closeStdin() {
+        stdin.closeWhenDrained();
+    }
+
+    @Override
+    public void pauseStdout() {
+        stdout.pause();
+    }
+
+    @Override
+    public void resumeStdout() {
+        stdout.resume();
+    }
+
+    @Override
+    public boolean signalGroup(int signal) {
+        return Posix.signal(-pid, signal);
+    }
+
+    @Override
+    public boolean groupAlive() {
+        // While the leader is unreaped its pid (the group id) cannot be reused, so the group answers for it.
+        return !exit.exited() || Posix.signal(-pid, 0);
+    }
+
+    @Override
+    public void release() {
+        stdin.close();
+        stdout.close();
+        stderr.close();
+        if (exit.exited()) {
+            exit.close();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.wsbridge.process;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What to execute: the program, argv (argv[0] included) and the complete environment, already encoded as
+ * the NUL-free byte strings exec wants.
+ */
+public record LaunchSpec(Path executable, List<String> argv, List<String> environment) {
+    public LaunchSpec {
+        argv = List.copyOf(argv);
+        environment = List.copyOf(environment);
+    }
+
+    byte[] executableBytes() {
+        return cString(executable.toString());
+    }
+
+    static byte[] cString(String s) {
+        byte[] raw = s.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[raw.length + 1];
+        System.arraycopy(raw, 0, out, 0, raw.length);
+        return out;
+    }
+}

@@ -1,0 +1,212 @@
+package io.wsbridge.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.wsbridge.cli.Config;
+import io.wsbridge.cli.Version;
+import io.wsbridge.logging.LogScope;
+import io.wsbridge.process.CgiEnvironment;
+import io.wsbridge.process.FileLimits;
+import io.wsbridge.process.ProcessLauncher;
+import io.wsbridge.process.ProcessLaunchers;
+import io.wsbridge.session.ForkLimiter;
+import io.wsbridge.session.LaunchTarget;
+import io.wsbridge.session.ProcessPerConnection;
+import io.wsbridge.session.TargetResolver;
+import io.wsbridge.websocket.SessionBridge;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Wires the parts together from the {@link Config}, listens, and shuts down in order: stop accepting, close
+ * every WebSocket with 1001, let the kill ladder end every child, then stop the event loops.
+ */
+public final class WsbridgeServer {
+    private static final LogScope LOG = LogScope.of("server");
+    /** Outbound bytes a connection may have queued before its child's stdout is paused. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+
+    private final Config config;
+    private final Map<String, String> environment;
+    private final Transport transport = Transport.choose();
+    private final EventLoopGroup loops = transport.newGroup(Transport.threads());
+    private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+    private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
+    private final List<Channel> listeners = new ArrayList<>();
+    private final ForkLimiter forks;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private volatile boolean stopping;
+
+    /**
+     * @param environment wsbridge's own environment, for --passenv
+     */
+    public WsbridgeServer(Config config, Map<String, String> environment) {
+        this.config = config;
+        this.environment = environment;
+        this.forks = new ForkLimiter(config.maxForks());
+    }
+
+    /** Binds every address; throws (after releasing what was bound) when one fails. */
+    public void start() throws ListenException {
+        long openFiles = FileLimits.raiseToHardLimit();
+        ProcessLauncher launcher = ProcessLaunchers.choose(loops, alloc);
+        String fallback = ProcessLaunchers.fallbackReason(launcher);
+        if (fallback != null) {
+            LOG.info("Child processes use pipe threads: {}", fallback);
+        }
+        CgiEnvironment env = new CgiEnvironment(Version.serverSoftware(), config.passEnv(), environment, false);
+        TargetResolver targets = singleCommand(config);
+        ProcessPerConnection backends = new ProcessPerConnection(targets, launcher, env, forks,
+                new ProcessPerConnection.Settings(config.binary(), config.closeMs()));
+        ServerInitializer initializer = new ServerInitializer(connections, backends, List.of(),
+                config.maxFrameSize());
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, alloc)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(initializer);
+
+        LOG.info("Serving using application   : {} {}", config.command().name(),
+                String.join(" ", config.command().args()));
+        for (InetSocketAddress address : bindAddresses()) {
+            ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+            if (!bound.isSuccess()) {
+                stopNow();
+                Throwable cause = bound.cause();
+                throw new ListenException("listen tcp " + describe(address) + ": " + cause.getMessage(), cause);
+            }
+            listeners.add(bound.channel());
+            LOG.info("Starting WebSocket server   : ws://{}/", describe((InetSocketAddress) bound.channel()
+                    .localAddress(), address));
+        }
+        long perConnection = 5; // socket, three pipes, pidfd
+        if (config.forksLimited() && openFiles > 0 && (long) config.maxForks() * perConnection > openFiles) {
+            LOG.info("Open files limit {} allows about {} connections, below --maxforks={}", openFiles,
+                    openFiles / perConnection, config.maxForks());
+        }
+        LOG.debug("Transport {}, {} event loops, child processes via {}", transport.name(), Transport.threads(),
+                launcher.name());
+    }
+
+    /** The ports actually bound (useful when --port is 0 in tests... and for logs). */
+    public List<InetSocketAddress> boundAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Channel c : listeners) {
+            out.add((InetSocketAddress) c.localAddress());
+        }
+        return out;
+    }
+
+    /** Live children right now (for tests and metrics). */
+    public int liveChildren() {
+        return forks.live();
+    }
+
+    private List<InetSocketAddress> bindAddresses() throws ListenException {
+        List<InetSocketAddress> out = new ArrayList<>();
+        int port = config.listen().port();
+        if (config.listen().addresses().isEmpty()) {
+            out.add(new InetSocketAddress(port));
+            return out;
+        }
+        for (String a : config.listen().addresses()) {
+            String host = a.startsWith("[") && a.endsWith("]") ? a.substring(1, a.length() - 1) : a;
+            try {
+                out.add(new InetSocketAddress(InetAddress.getByName(host), port));
+            } catch (UnknownHostException e) {
+                throw new ListenException("listen tcp " + a + ":" + port + ": unknown host " + host, e);
+            }
+        }
+        return out;
+    }
+
+    private static TargetResolver singleCommand(Config config) {
+        LaunchTarget fixed = new LaunchTarget(config.command().name(), config.command().executable(),
+                config.command().args(), "/", "");
+        return request -> new LaunchTarget(fixed.displayName(), fixed.executable(), fixed.args(), "/",
+                request.path());
+    }
+
+    private static String describe(InetSocketAddress a) {
+        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** As websocketd: an address bound on every interface is shown with the machine's host name. */
+    private static String describe(InetSocketAddress bound, InetSocketAddress requested) {
+        if (requested.getAddress() == null || requested.getAddress().isAnyLocalAddress()) {
+            String name;
+            try {
+                name = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                name = "localhost";
+            }
+            return name + ":" + bound.getPort();
+        }
+        return describe(bound);
+    }
+
+    /**
+     * Orderly shutdown: stop accepting, 1001 to every client, wait for the children (the kill ladder ends
+     * them within 850 + 3 * closems ms), then stop. Bounded in time. Safe to call more than once.
+     */
+    public void shutdown() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        LOG.info("Shutting down: closing {} connections", connections.size());
+        for (Channel l : listeners) {
+            l.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
+        for (Channel c : connections) {
+            c.eventLoop().execute(() -> {
+                SessionBridge bridge = c.pipeline().get(SessionBridge.class);
+                if (bridge != null) {
+                    bridge.shutdown();
+                } else {
+                    c.close();
+                }
+            });
+        }
+        long ladderMs = 850 + 3 * config.closeMs() + 500;
+        try {
+            if (!forks.awaitNone(ladderMs, TimeUnit.MILLISECONDS)) {
+                LOG.error("{} child processes still running after {} ms", forks.live(), ladderMs);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopNow();
+    }
+
+    private void stopNow() {
+        connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        terminated.countDown();
+    }
+
+    /** Blocks until {@link #shutdown()} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+}

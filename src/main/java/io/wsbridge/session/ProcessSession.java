@@ -1,0 +1,271 @@
+package io.wsbridge.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.wsbridge.framing.BinaryFramer;
+import io.wsbridge.framing.LineFramer;
+import io.wsbridge.framing.OutputFramer;
+import io.wsbridge.http.RequestInfo;
+import io.wsbridge.logging.LogScope;
+import io.wsbridge.process.CgiEnvironment;
+import io.wsbridge.process.ChildListener;
+import io.wsbridge.process.ChildProcess;
+import io.wsbridge.process.ExitStatus;
+import io.wsbridge.process.KillLadder;
+import io.wsbridge.process.LaunchException;
+import io.wsbridge.process.LaunchSpec;
+import io.wsbridge.process.ProcessLauncher;
+import io.wsbridge.websocket.CloseCodes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One WebSocket joined to one child: the two endpoints of websocketd's model, each direction running on its
+ * own. Client messages go to stdin (a newline after each text message); stdout goes through the framer to
+ * the client. Backpressure both ways: a client socket that cannot take more pauses stdout, a full stdin
+ * pauses reading the socket. Ending: when the child's output is over and it has exited, the client gets
+ * everything, then a close frame (1000 for exit status 0, else 1011, the reason naming the status); when the
+ * client goes first, stdin is closed and the kill ladder runs on the child's process group.
+ * Everything here runs on the connection's event loop.
+ */
+final class ProcessSession implements Backend, ChildListener {
+    /** Written after each text message; unreleasable and never modified, so one instance serves all. */
+    private static final ByteBuf NEWLINE =
+            Unpooled.unreleasableBuffer(Unpooled.directBuffer(1, 1).writeByte('\n'));
+    /** Write to stdin before the end of a socket read when this much is queued (bounds the queue). */
+    private static final long EARLY_FLUSH_BYTES = 64 * 1024;
+
+    private final ClientEndpoint client;
+    private final ForkLimiter forks;
+    private final ProcessPerConnection.Settings settings;
+    private final LogScope log;
+    private final OutputFramer framer;
+    private final long startNanos = System.nanoTime();
+    private ChildProcess child;
+    private StderrLog stderr;
+    private KillLadder ladder;
+    private boolean clientOpen = true;
+    private boolean stdoutOpen = true;
+    private boolean readingPaused;
+    private ExitStatus exit;
+    private boolean ladderDone;
+    private boolean completed;
+    private boolean released;
+
+    private ProcessSession(ClientEndpoint client, ForkLimiter forks, ProcessPerConnection.Settings settings,
+                           LogScope log) {
+        this.client = client;
+        this.forks = forks;
+        this.settings = settings;
+        this.log = log;
+        this.framer = settings.binary() ? new BinaryFramer() : new LineFramer(client.alloc());
+    }
+
+    static Backend start(ClientEndpoint client, RequestInfo request, LaunchTarget target, ProcessLauncher launcher,
+                         CgiEnvironment environment, ForkLimiter forks, ProcessPerConnection.Settings settings) {
+        LogScope log = LogScope.of("session")
+                .with("url", request.url())
+                .with("id", request.id())
+                .with("remote", request.remoteAddr())
+                .with("command", target.displayName());
+        if (request.origin() != null) {
+            log = log.with("origin", request.origin());
+        }
+        ProcessSession session = new ProcessSession(client, forks, settings, log);
+        log.access("CONNECT");
+        List<String> argv = new ArrayList<>(1 + target.args().size());
+        argv.add(target.displayName());
+        argv.addAll(target.args());
+        List<String> env = environment.forRequest(request, request.remoteAddr(), target.scriptName(),
+                target.pathInfo(), List.of());
+        try {
+            session.child = launcher.launch(new LaunchSpec(target.executable(), argv, env), client.eventLoop(),
+                    session);
+        } catch (LaunchException e) {
+            session.launchFailed(target, e);
+            return session;
+        }
+        session.stderr = new StderrLog(session.log.with("pid", session.child.pid()));
+        session.ladder = new KillLadder(client.eventLoop(), session.child, settings.closeMs(), session::ladderDone);
+        return session;
+    }
+
+    private void launchFailed(LaunchTarget target, LaunchException e) {
+        log.category("process").error("Could not launch process {} ({})", target.displayName(), e.getMessage());
+        forks.release();
+        exit = null;
+        clientOpen = false;
+        completed = true;
+        released = true;
+        client.close(CloseCodes.INTERNAL_ERROR, "cannot start program: " + e.getMessage());
+        log.access("DISCONNECT");
+    }
+
+    // ---- client -> child ----
+
+    @Override
+    public void messageChunk(ByteBuf data, boolean binary, boolean last) {
+        if (!clientOpen || child == null) {
+            data.release();
+            return;
+        }
+        if (binary != settings.binary()) {
+            data.release();
+            if (last && log.debugEnabled()) {
+                log.category("websocket").debug("Ignoring {} message in {} mode", binary ? "binary" : "text",
+                        settings.binary() ? "binary" : "text");
+            }
+            return;
+        }
+        child.queueStdin(data);
+        if (last && !binary) {
+            child.queueStdin(NEWLINE.duplicate());
+        }
+        if (child.queuedStdinBytes() >= EARLY_FLUSH_BYTES) {
+            flushStdin();
+        }
+    }
+
+    @Override
+    public void readComplete() {
+        if (clientOpen && child != null) {
+            flushStdin();
+        }
+    }
+
+    private void flushStdin() {
+        if (!child.flushStdin() && !readingPaused) {
+            readingPaused = true;
+            client.pauseReading();
+        }
+    }
+
+    @Override
+    public void stdinDrained() {
+        if (readingPaused) {
+            readingPaused = false;
+            client.resumeReading();
+        }
+    }
+
+    // ---- child -> client ----
+
+    @Override
+    public void stdout(ByteBuf chunk) {
+        if (!clientOpen) {
+            chunk.release(); // the client is gone: keep draining so the child is not stuck on a full pipe
+            return;
+        }
+        framer.frame(chunk, client);
+        if (!client.isWritable()) {
+            child.pauseStdout();
+        }
+    }
+
+    @Override
+    public void stdoutReadComplete() {
+        if (clientOpen) {
+            client.flush();
+        }
+    }
+
+    @Override
+    public void clientWritable() {
+        if (child != null && clientOpen) {
+            child.resumeStdout();
+        }
+    }
+
+    @Override
+    public void stdoutClosed() {
+        stdoutOpen = false;
+        if (clientOpen) {
+            framer.finish(client);
+            client.flush();
+        }
+        child.closeStdin();
+        if (exit == null) {
+            // It closed its output but lives on: it has nothing more to say, so it is asked to end.
+            log.category("process").debug("Process STDOUT closed");
+            ladder.start();
+        }
+        tryFinish();
+    }
+
+    @Override
+    public void stderr(ByteBuf chunk) {
+        stderr.accept(chunk);
+    }
+
+    @Override
+    public void stderrClosed() {
+        stderr.finish();
+    }
+
+    // ---- endings ----
+
+    @Override
+    public void exited(ExitStatus status) {
+        exit = status;
+        forks.release();
+        if (ladder.started()) {
+            ladder.leaderExited();
+        }
+        tryFinish();
+    }
+
+    @Override
+    public void clientClosed(int code, String reason) {
+        if (!clientOpen) {
+            return;
+        }
+        clientOpen = false;
+        framer.discard();
+        if (child == null) {
+            return;
+        }
+        child.closeStdin();
+        child.resumeStdout();
+        ladder.start();
+        tryFinish();
+    }
+
+    private void tryFinish() {
+        if (clientOpen && !stdoutOpen && exit != null) {
+            clientOpen = false;
+            client.close(exit.success() ? CloseCodes.NORMAL : CloseCodes.INTERNAL_ERROR, exit.describe());
+        }
+        if (!clientOpen && exit != null && !completed) {
+            completed = true;
+            log.with("pid", child.pid())
+                    .with("status", exit.describe())
+                    .with("duration", String.format(Locale.ROOT, "%.3fs", (System.nanoTime() - startNanos) / 1e9))
+                    .access("DISCONNECT");
+            if (child.groupAlive()) {
+                ladder.start(); // grandchildren outlived it: the group goes too
+            } else {
+                release();
+            }
+        }
+        if (completed && ladderDone) {
+            release();
+        }
+    }
+
+    private void ladderDone() {
+        ladderDone = true;
+        if (exit != null) {
+            release();
+        }
+    }
+
+    private void release() {
+        if (!released) {
+            released = true;
+            framer.discard();
+            ladder.cancel();
+            child.release();
+        }
+    }
+}

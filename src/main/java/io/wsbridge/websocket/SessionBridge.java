@@ -1,0 +1,156 @@
+package io.wsbridge.websocket;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import io.wsbridge.session.Backend;
+import io.wsbridge.session.BackendFactory;
+import io.wsbridge.session.ClientEndpoint;
+
+/**
+ * The last handler of an upgraded connection: joins the WebSocket to its backend. Client message chunks go
+ * to the backend; the backend's fragments become frames; socket writability and read pausing are passed
+ * through for backpressure; the end of the connection, however it happens, reaches the backend once.
+ */
+public final class SessionBridge extends ChannelInboundHandlerAdapter implements ClientEndpoint {
+    private final BackendFactory.PreparedSession prepared;
+    private final CloseHandshake closing;
+    private ChannelHandlerContext ctx;
+    private Backend backend;
+    private boolean closedBeforeStart;
+
+    public SessionBridge(BackendFactory.PreparedSession prepared, CloseHandshake closing) {
+        this.prepared = prepared;
+        this.closing = closing;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Starts the backend; called once the 101 response has been written. */
+    public void start() {
+        backend = prepared.start(this);
+        if (closedBeforeStart || !ctx.channel().isActive()) {
+            notifyClosed(CloseCodes.GOING_AWAY, "connection lost");
+        }
+    }
+
+    /** Server shutdown: 1001 to the client and the backend winds down. */
+    public void shutdown() {
+        close(CloseCodes.GOING_AWAY, "server shutting down");
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof MessageChunk chunk && backend != null) {
+            backend.messageChunk(chunk.content(), chunk.binary(), chunk.last());
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (backend != null) {
+            backend.readComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && backend != null) {
+            backend.clientWritable();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ClientClosed closed) {
+            notifyClosed(closed.code(), closed.reason());
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        notifyClosed(1006, "connection lost");
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    /** Backends ignore repeats, so every way the connection can end simply reports here. */
+    private void notifyClosed(int code, String reason) {
+        if (backend == null) {
+            closedBeforeStart = true; // reported once the backend exists
+            return;
+        }
+        backend.clientClosed(code, reason);
+    }
+
+    // ---- ClientEndpoint ----
+
+    @Override
+    public void fragment(ByteBuf payload, boolean binary, boolean first, boolean last) {
+        WebSocketFrame frame;
+        if (!first) {
+            frame = new ContinuationWebSocketFrame(last, 0, payload);
+        } else if (binary) {
+            frame = new BinaryWebSocketFrame(last, 0, payload);
+        } else {
+            frame = new TextWebSocketFrame(last, 0, payload);
+        }
+        ctx.write(frame, ctx.voidPromise());
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    @Override
+    public void flush() {
+        ctx.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
+
+    @Override
+    public void pauseReading() {
+        ctx.channel().config().setAutoRead(false);
+    }
+
+    @Override
+    public void resumeReading() {
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (closing.isOpen()) {
+            closing.close(code, reason);
+        } else {
+            notifyClosed(code, reason);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.wsbridge.websocket;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.wsbridge.http.AccessLog;
+import io.wsbridge.http.HttpRequestRouter;
+import io.wsbridge.http.HttpResponses;
+import io.wsbridge.http.RequestInfo;
+import io.wsbridge.session.BackendFactory;
+import io.wsbridge.session.Refusal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * The opening handshake (RFC 6455 section 4.2): checks the request, lets the backend accept or refuse it
+ * (429 when --maxforks is reached, ...), answers 101, and switches the connection's pipeline from HTTP to
+ * WebSocket frames. Refusals are plain HTTP errors with a one-line reason.
+ */
+public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler {
+    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+    /** Replaces the HTTP handlers with the WebSocket ones (the layout lives with the server initializer). */
+    @FunctionalInterface
+    public interface PipelineSwitch {
+        void toWebSocket(ChannelPipeline pipeline, CloseHandshake closing, SessionBridge bridge);
+    }
+
+    private final BackendFactory backends;
+    private final PipelineSwitch pipelineSwitch;
+
+    public WebSocketUpgrade(BackendFactory backends, PipelineSwitch pipelineSwitch) {
+        this.backends = backends;
+        this.pipelineSwitch = pipelineSwitch;
+    }
+
+    @Override
+    public boolean enabled() {
+        return true;
+    }
+
+    @Override
+    public void upgrade(ChannelHandlerContext ctx, HttpRequest request, RequestInfo info) {
+        String key = request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        String problem = handshakeProblem(request, key);
+        if (problem != null) {
+            HttpResponseStatus status = request.method().equals(HttpMethod.GET)
+                    ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.METHOD_NOT_ALLOWED;
+            refuse(ctx, request, info, status, problem);
+            return;
+        }
+        if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "").trim())) {
+            FullHttpResponse r = HttpResponses.text(HttpResponseStatus.UPGRADE_REQUIRED,
+                    "426 Upgrade Required: only WebSocket version 13 is supported");
+            r.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+            AccessLog.log(info, 426, "UPGRADE REFUSED: unsupported Sec-WebSocket-Version");
+            HttpResponses.send(ctx, request, r, true);
+            return;
+        }
+        BackendFactory.PreparedSession prepared;
+        try {
+            prepared = backends.prepare(info);
+        } catch (Refusal r) {
+            refuse(ctx, request, info, HttpResponseStatus.valueOf(r.status()), r.getMessage());
+            return;
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
+        // Spelled as RFC 6455 does; names are case-insensitive, but some clients and proxies are picky.
+        response.headers()
+                .set("Upgrade", "websocket")
+                .set("Connection", "Upgrade")
+                .set("Sec-WebSocket-Accept", acceptKey(key));
+        if (!ctx.channel().isActive()) {
+            prepared.abandon();
+            return;
+        }
+        // Encoded by the HTTP codec right now, before the switch below removes it.
+        ctx.writeAndFlush(response);
+        CloseHandshake closing = new CloseHandshake();
+        SessionBridge bridge = new SessionBridge(prepared, closing);
+        pipelineSwitch.toWebSocket(ctx.pipeline(), closing, bridge);
+        bridge.start();
+    }
+
+    /** What is wrong with an upgrade request, or null when it is a valid RFC 6455 handshake. */
+    static String handshakeProblem(HttpRequest request, String key) {
+        if (!request.method().equals(HttpMethod.GET)) {
+            return "WebSocket upgrade requires GET, not " + request.method();
+        }
+        if (request.protocolVersion().compareTo(HttpVersion.HTTP_1_1) < 0) {
+            return "WebSocket upgrade requires HTTP/1.1";
+        }
+        if (!hasToken(request.headers().get(HttpHeaderNames.CONNECTION), "upgrade")) {
+            return "WebSocket upgrade requires 'Connection: Upgrade'";
+        }
+        if (key == null || !validKey(key.trim())) {
+            return "Sec-WebSocket-Key must be 16 random bytes in base64";
+        }
+        return null;
+    }
+
+    private static void refuse(ChannelHandlerContext ctx, HttpRequest request, RequestInfo info,
+                               HttpResponseStatus status, String reason) {
+        AccessLog.log(info, status.code(), "UPGRADE REFUSED: " + reason);
+        HttpResponses.send(ctx, request, HttpResponses.text(status, status.code() + " " + reason), true);
+    }
+
+    private static boolean hasToken(String header, String token) {
+        if (header == null) {
+            return false;
+        }
+        for (String part : header.split(",")) {
+            if (part.trim().equalsIgnoreCase(token)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean validKey(String key) {
+        try {
+            return Base64.getDecoder().decode(key).length == 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    static String acceptKey(String key) {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            byte[] digest = sha1.digest((key.trim() + GUID).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every JDK", e);
+        }
+    }
+}
