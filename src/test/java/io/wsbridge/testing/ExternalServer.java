@@ -1,0 +1,140 @@
+package io.wsbridge.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * wsbridge as its own process (for what needs one: signals to the server, exit codes, a small heap), started
+ * from this build's classes with {@code java}. Its stdout and stderr are collected line by line.
+ */
+public final class ExternalServer implements AutoCloseable {
+    private final Process process;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final int port;
+
+    private ExternalServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+        Thread t = new Thread(this::collect, "external-server-output");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Runs {@code java jvmOptions io.wsbridge.Main args} and returns without waiting. */
+    public static ExternalServer launch(List<String> jvmOptions, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("io.wsbridge.Main");
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        return new ExternalServer(pb.start(), -1);
+    }
+
+    /** Starts a server on a free 127.0.0.1 port and waits until it accepts connections. */
+    public static ExternalServer start(List<String> jvmOptions, String... args) throws Exception {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int port = freePort();
+            List<String> all = new ArrayList<>(List.of("--port=" + port, "--address=127.0.0.1"));
+            all.addAll(List.of(args));
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(jvmOptions);
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add("io.wsbridge.Main");
+            cmd.addAll(all);
+            ExternalServer s = new ExternalServer(new ProcessBuilder(cmd).redirectErrorStream(true).start(), port);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline) {
+                if (s.output.stream().anyMatch(l -> l.contains("Starting WebSocket server"))) {
+                    return s;
+                }
+                if (!s.process.isAlive()) {
+                    break;
+                }
+                Thread.sleep(10);
+            }
+            s.process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            if (s.process.exitValue() != 3) {
+                throw new AssertionError("server did not start: " + s.output);
+            }
+            // exit 3: the port was taken meanwhile; try another
+        }
+        throw new AssertionError("no free port after 5 attempts");
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private void collect() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                output.add(line);
+            }
+        } catch (IOException ignored) {
+            // process gone
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url(String path) {
+        return "ws://127.0.0.1:" + port + path;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public List<String> output() {
+        return output;
+    }
+
+    /** Waits for the process to exit and returns its exit code; fails after {@code seconds}. */
+    public int awaitExit(long seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("server still running after " + seconds + " s; output: " + output);
+        }
+        // let the collector drain the last lines
+        Thread.sleep(50);
+        return process.exitValue();
+    }
+
+    /** Sends a signal to the server process (TERM, INT, ...). */
+    public void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+        kill.waitFor(5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (process.isAlive()) {
+            signal("TERM");
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
