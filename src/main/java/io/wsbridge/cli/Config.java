@@ -1,44 +1,136 @@
 package io.wsbridge.cli;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Everything the command line decided, validated and resolved once at start-up, then passed down.
+ * Everything the command line decided, validated and resolved once at start-up, then passed down. Grouped
+ * by concern; each group is immutable.
  *
- * @param listen       where to accept connections
- * @param command      the program every WebSocket connection runs
- * @param binary       binary mode (--binary) instead of line mode
- * @param passEnv      names of wsbridge's own environment variables handed to children
- * @param closeMs      extra grace before the signal ladder (--closems)
- * @param maxForks     live children allowed at once; zero or less means unlimited
- * @param maxFrameSize largest inbound message in bytes; zero means unlimited
- * @param logLevel     least severe level that is logged
+ * @param listen    where connections are accepted
+ * @param tls       TLS settings (--ssl, --sslcert, --sslkey, --sslca)
+ * @param endpoints what is served: COMMAND or --dir for WebSockets, --staticdir, --cgidir, --devconsole
+ * @param websocket how WebSocket sessions behave (--binary, --maxframesize, --pingms, ...)
+ * @param access    who may connect (--origin, --sameorigin, --trustproxy)
+ * @param headers   extra response headers (--header, --header-ws, --header-http)
+ * @param children  how child processes are run (--passenv, --closems, --maxforks, --reverselookup)
+ * @param logLevel  least severe level that is logged
  */
 public record Config(
         Listen listen,
-        CommandSpec command,
-        boolean binary,
-        List<String> passEnv,
-        long closeMs,
-        int maxForks,
-        long maxFrameSize,
+        Tls tls,
+        Endpoints endpoints,
+        WebSocket websocket,
+        Access access,
+        Headers headers,
+        Children children,
         LogLevel logLevel) {
 
-    public Config {
-        passEnv = List.copyOf(passEnv);
-    }
-
-    public boolean forksLimited() {
-        return maxForks > 0;
-    }
-
     /**
-     * @param port      TCP port (websocketd's 0 means 80)
-     * @param addresses interface addresses as given; empty means every interface
+     * @param port       TCP port (websocketd's 0 means 80, or 443 with --ssl, already applied)
+     * @param addresses  interface addresses as given (IPv6 in brackets); empty means every interface
+     * @param tcp        whether to listen on TCP at all (false with only --unixsocket)
+     * @param unixSocket --unixsocket path, or null
+     * @param redirPort  --redirport, or 0 for none
      */
-    public record Listen(int port, List<String> addresses) {
+    public record Listen(int port, List<String> addresses, boolean tcp, Path unixSocket, int redirPort) {
         public Listen {
             addresses = List.copyOf(addresses);
         }
+
+        /** The same, on another port (tests use 0 for an ephemeral one). */
+        public Listen withPort(int newPort) {
+            return new Listen(newPort, addresses, tcp, unixSocket, redirPort);
+        }
+    }
+
+    /**
+     * @param enabled --ssl
+     * @param cert    PEM certificate chain
+     * @param key     PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC)
+     * @param ca      PEM CA certificates that client certificates must chain to (mutual TLS), or null
+     */
+    public record Tls(boolean enabled, Path cert, Path key, Path ca) {
+        public static final Tls OFF = new Tls(false, null, null, null);
+    }
+
+    /**
+     * @param command    the program for every WebSocket connection, or null
+     * @param scriptDir  --dir: one program per URL path, or null
+     * @param staticDir  --staticdir, or null
+     * @param cgiDir     --cgidir, or null
+     * @param devConsole --devconsole
+     */
+    public record Endpoints(CommandSpec command, Path scriptDir, Path staticDir, Path cgiDir, boolean devConsole) {
+        /** Whether WebSocket upgrades are served (a COMMAND or --dir). */
+        public boolean servesWebSockets() {
+            return command != null || scriptDir != null;
+        }
+    }
+
+    /**
+     * @param binary       --binary: raw bytes both ways instead of lines
+     * @param passStderr   --passstderr: stdout and stderr lines as tagged JSON messages (text mode only)
+     * @param maxFrameSize largest inbound message in bytes; 0 means unlimited
+     * @param pingMs       --pingms: ping interval, 0 for none
+     * @param subprotocols --subprotocol: accepted subprotocols in order of preference; empty for none
+     */
+    public record WebSocket(boolean binary, boolean passStderr, long maxFrameSize, long pingMs,
+                            List<String> subprotocols) {
+        public WebSocket {
+            subprotocols = List.copyOf(subprotocols);
+        }
+    }
+
+    /**
+     * @param origins        --origin entries ([scheme://]host[:port]); empty means any origin
+     * @param sameOrigin     --sameorigin
+     * @param trustedProxies --trustproxy: addresses or CIDR blocks whose X-Forwarded-For / X-Real-IP are believed
+     */
+    public record Access(List<String> origins, boolean sameOrigin, List<String> trustedProxies) {
+        public Access {
+            origins = List.copyOf(origins);
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+    }
+
+    /** A response header from --header, --header-ws or --header-http. */
+    public record Header(String name, String value) {
+    }
+
+    /**
+     * @param all  --header: every response
+     * @param ws   --header-ws: successful upgrades (101) only
+     * @param http --header-http: plain HTTP responses only
+     */
+    public record Headers(List<Header> all, List<Header> ws, List<Header> http) {
+        public static final Headers NONE = new Headers(List.of(), List.of(), List.of());
+
+        public Headers {
+            all = List.copyOf(all);
+            ws = List.copyOf(ws);
+            http = List.copyOf(http);
+        }
+    }
+
+    /**
+     * @param passEnv       names of wsbridge's own environment variables handed to children
+     * @param closeMs       extra grace before the signal ladder (--closems)
+     * @param maxForks      live children allowed at once; zero or less means unlimited
+     * @param reverseLookup --reverselookup: REMOTE_HOST from reverse DNS
+     */
+    public record Children(List<String> passEnv, long closeMs, int maxForks, boolean reverseLookup) {
+        public Children {
+            passEnv = List.copyOf(passEnv);
+        }
+
+        public boolean forksLimited() {
+            return maxForks > 0;
+        }
+    }
+
+    /** The same configuration listening elsewhere (tests bind ephemeral ports). */
+    public Config withListen(Listen newListen) {
+        return new Config(newListen, tls, endpoints, websocket, access, headers, children, logLevel);
     }
 }

@@ -1,7 +1,7 @@
 package io.wsbridge.cli;
 
 import java.io.PrintWriter;
-import java.util.Arrays;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,28 +82,82 @@ public final class ConfigParser {
             throw invalid("Incorrect loglevel flag '" + o.logLevel + "'. Use one of: debug, trace, access, info, "
                     + "error, fatal, none.");
         }
-        if (o.port < 0 || o.port > 65535) {
-            throw invalid("Invalid --port " + o.port + ": must be between 0 and 65535.");
+        Config.Tls tls = tls(o);
+        Config.Listen listen = listen(o, tls.enabled());
+        Config.Endpoints endpoints = endpoints(o);
+        Config.WebSocket websocket = websocket(o);
+        Config.Access access = new Config.Access(Options.origins(o.origin), o.sameOrigin,
+                Options.trustedProxies(o.trustProxy));
+        Config.Headers headers = new Config.Headers(Options.headers("--header", o.header),
+                Options.headers("--header-ws", o.headerWs), Options.headers("--header-http", o.headerHttp));
+        if (o.closeMs < 0) {
+            throw invalid("Invalid --closems " + o.closeMs + ": must not be negative.");
         }
-        int port = o.port == 0 ? 80 : o.port;
+        List<String> passEnv = Options.list(o.passEnv);
+        Config.Children children = new Config.Children(passEnv, o.closeMs, o.maxForks, o.reverseLookup);
+        return new Config(listen, tls, endpoints, websocket, access, headers, children, level);
+    }
+
+    private static Config.Tls tls(CliOptions o) throws ConfigException {
+        if (!o.ssl) {
+            if (o.sslCert != null || o.sslKey != null || o.sslCa != null) {
+                throw invalid("You should not be using --ssl* flags when there is no --ssl option.");
+            }
+            return Config.Tls.OFF;
+        }
+        if (o.sslCert == null || o.sslKey == null) {
+            throw invalid("Please specify both --sslcert and --sslkey when requesting --ssl.");
+        }
+        return new Config.Tls(true, Options.readableFile("--sslcert", o.sslCert),
+                Options.readableFile("--sslkey", o.sslKey),
+                o.sslCa == null ? null : Options.readableFile("--sslca", o.sslCa));
+    }
+
+    private static Config.Listen listen(CliOptions o, boolean ssl) throws ConfigException {
+        Options.checkPort("--port", o.port);
+        Options.checkPort("--redirport", o.redirPort);
         for (String address : o.addresses) {
             if (address.isBlank()) {
                 throw invalid("Invalid --address '': give an interface address such as 127.0.0.1 or [::1].");
             }
         }
-        if (o.closeMs < 0) {
-            throw invalid("Invalid --closems " + o.closeMs + ": must not be negative.");
+        int port = o.port != 0 ? o.port : ssl ? 443 : 80;
+        if (o.redirPort != 0 && o.redirPort == port) {
+            throw invalid("--redirport " + o.redirPort + " is the main port; pick another one.");
         }
-        long maxFrameSize = parseSize("--maxframesize", o.maxFrameSize);
-        if (o.command.isEmpty()) {
-            throw invalid("Please specify COMMAND.");
+        Path unix = o.unixSocket == null ? null : Path.of(o.unixSocket).toAbsolutePath().normalize();
+        boolean tcp = unix == null || o.port != 0 || !o.addresses.isEmpty() || o.redirPort != 0;
+        return new Config.Listen(port, o.addresses, tcp, unix, o.redirPort);
+    }
+
+    private Config.Endpoints endpoints(CliOptions o) throws ConfigException {
+        boolean hasCommand = !o.command.isEmpty();
+        if (!hasCommand && o.dir == null && o.staticDir == null && o.cgiDir == null) {
+            throw invalid("Please specify COMMAND or provide --dir, --staticdir or --cgidir argument.");
         }
-        CommandSpec command = new CommandResolver(environment.getOrDefault("PATH", ""))
-                .resolve(o.command.get(0), o.command.subList(1, o.command.size()));
-        List<String> passEnv = Arrays.stream(o.passEnv.split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
-        return new Config(new Config.Listen(port, o.addresses), command, o.binary, passEnv, o.closeMs,
-                o.maxForks, maxFrameSize, level);
+        if (hasCommand && o.dir != null) {
+            throw invalid("Ambiguous: provided COMMAND and --dir argument, please only specify one.");
+        }
+        if (o.devConsole && (o.staticDir != null || o.cgiDir != null)) {
+            throw new ConfigException(ExitCode.CONFLICT, "Invalid parameters: --devconsole cannot be used with "
+                    + (o.staticDir != null ? "--staticdir" : "--cgidir") + ". Pick one.");
+        }
+        CommandSpec command = hasCommand ? new CommandResolver(environment.getOrDefault("PATH", ""))
+                .resolve(o.command.get(0), o.command.subList(1, o.command.size())) : null;
+        return new Config.Endpoints(command, Options.directory("--dir", o.dir),
+                Options.directory("--staticdir", o.staticDir), Options.directory("--cgidir", o.cgiDir),
+                o.devConsole);
+    }
+
+    private static Config.WebSocket websocket(CliOptions o) throws ConfigException {
+        if (o.binary && o.passStderr) {
+            throw invalid("Please only specify one of --binary and --passstderr.");
+        }
+        if (o.pingMs < 0) {
+            throw invalid("Invalid --pingms " + o.pingMs + ": must not be negative.");
+        }
+        return new Config.WebSocket(o.binary, o.passStderr, parseSize("--maxframesize", o.maxFrameSize),
+                o.pingMs, Options.subprotocols(o.subprotocols));
     }
 
     /** Go's strconv.ParseBool spellings, so "--binary=1" works as it does with websocketd. */
@@ -147,7 +201,7 @@ public final class ConfigParser {
         }
     }
 
-    private static ConfigException invalid(String message) {
+    static ConfigException invalid(String message) {
         return new ConfigException(ExitCode.INVALID_CONFIG, message);
     }
 

@@ -11,6 +11,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.wsbridge.cli.CommandSpec;
 import io.wsbridge.cli.Config;
 import io.wsbridge.cli.Version;
 import io.wsbridge.logging.LogScope;
@@ -58,7 +59,7 @@ public final class WsbridgeServer {
     public WsbridgeServer(Config config, Map<String, String> environment) {
         this.config = config;
         this.environment = environment;
-        this.forks = new ForkLimiter(config.maxForks());
+        this.forks = new ForkLimiter(config.children().maxForks());
     }
 
     /** Binds every address; throws (after releasing what was bound) when one fails. */
@@ -69,12 +70,13 @@ public final class WsbridgeServer {
         if (fallback != null) {
             LOG.info("Child processes use pipe threads: {}", fallback);
         }
-        CgiEnvironment env = new CgiEnvironment(Version.serverSoftware(), config.passEnv(), environment, false);
-        TargetResolver targets = singleCommand(config);
+        CgiEnvironment env = new CgiEnvironment(Version.serverSoftware(), config.children().passEnv(), environment,
+                config.tls().enabled());
+        TargetResolver targets = singleCommand(config.endpoints().command());
         ProcessPerConnection backends = new ProcessPerConnection(targets, launcher, env, forks,
-                new ProcessPerConnection.Settings(config.binary(), config.closeMs()));
+                new ProcessPerConnection.Settings(config.websocket().binary(), config.children().closeMs()));
         ServerInitializer initializer = new ServerInitializer(connections, backends, List.of(),
-                config.maxFrameSize());
+                config.websocket().maxFrameSize());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannel())
@@ -85,8 +87,8 @@ public final class WsbridgeServer {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(initializer);
 
-        LOG.info("Serving using application   : {} {}", config.command().name(),
-                String.join(" ", config.command().args()));
+        CommandSpec command = config.endpoints().command();
+        LOG.info("Serving using application   : {} {}", command.name(), String.join(" ", command.args()));
         for (InetSocketAddress address : bindAddresses()) {
             ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
             if (!bound.isSuccess()) {
@@ -99,9 +101,10 @@ public final class WsbridgeServer {
                     .localAddress(), address));
         }
         long perConnection = 5; // socket, three pipes, pidfd
-        if (config.forksLimited() && openFiles > 0 && (long) config.maxForks() * perConnection > openFiles) {
+        int maxForks = config.children().maxForks();
+        if (maxForks > 0 && openFiles > 0 && (long) maxForks * perConnection > openFiles) {
             LOG.info("Open files limit {} allows about {} connections, below --maxforks={}", openFiles,
-                    openFiles / perConnection, config.maxForks());
+                    openFiles / perConnection, maxForks);
         }
         LOG.debug("Transport {}, {} event loops, child processes via {}", transport.name(), Transport.threads(),
                 launcher.name());
@@ -139,10 +142,9 @@ public final class WsbridgeServer {
         return out;
     }
 
-    private static TargetResolver singleCommand(Config config) {
-        LaunchTarget fixed = new LaunchTarget(config.command().name(), config.command().executable(),
-                config.command().args(), "/", "");
-        return request -> new LaunchTarget(fixed.displayName(), fixed.executable(), fixed.args(), "/",
+    /** websocketd's single-command mode: every path runs COMMAND; SCRIPT_NAME is "/", PATH_INFO the path. */
+    private static TargetResolver singleCommand(CommandSpec command) {
+        return request -> new LaunchTarget(command.name(), command.executable(), command.args(), "/",
                 request.path());
     }
 
@@ -188,7 +190,7 @@ public final class WsbridgeServer {
                 }
             });
         }
-        long ladderMs = 850 + 3 * config.closeMs() + 500;
+        long ladderMs = 850 + 3 * config.children().closeMs() + 500;
         try {
             if (!forks.awaitNone(ladderMs, TimeUnit.MILLISECONDS)) {
                 LOG.error("{} child processes still running after {} ms", forks.live(), ladderMs);

@@ -33,14 +33,14 @@ class ConfigParserTest {
         Config c = run("cat");
         assertThat(c.listen().port()).isEqualTo(80);
         assertThat(c.listen().addresses()).isEmpty();
-        assertThat(c.binary()).isFalse();
-        assertThat(c.passEnv()).containsExactly("PATH", "LD_LIBRARY_PATH");
-        assertThat(c.closeMs()).isZero();
-        assertThat(c.maxForks()).isEqualTo(1024);
-        assertThat(c.maxFrameSize()).isEqualTo(1 << 20);
+        assertThat(c.websocket().binary()).isFalse();
+        assertThat(c.children().passEnv()).containsExactly("PATH", "LD_LIBRARY_PATH");
+        assertThat(c.children().closeMs()).isZero();
+        assertThat(c.children().maxForks()).isEqualTo(1024);
+        assertThat(c.websocket().maxFrameSize()).isEqualTo(1 << 20);
         assertThat(c.logLevel()).isEqualTo(LogLevel.ACCESS);
-        assertThat(c.command().name()).isEqualTo("/usr/bin/cat");
-        assertThat(c.command().executable()).isEqualTo(Path.of("/usr/bin/cat"));
+        assertThat(c.endpoints().command().name()).isEqualTo("/usr/bin/cat");
+        assertThat(c.endpoints().command().executable()).isEqualTo(Path.of("/usr/bin/cat"));
     }
 
     @Test
@@ -61,15 +61,15 @@ class ConfigParserTest {
 
     @Test
     void booleansTakeNoSeparateValueButAcceptAttachedOnes() {
-        assertThat(run("--binary", "cat").binary()).isTrue();
-        assertThat(run("--binary=true", "cat").binary()).isTrue();
-        assertThat(run("--binary=false", "cat").binary()).isFalse();
-        assertThat(run("-binary=1", "cat").binary()).isTrue();
-        assertThat(run("--binary=F", "cat").binary()).isFalse();
+        assertThat(run("--binary", "cat").websocket().binary()).isTrue();
+        assertThat(run("--binary=true", "cat").websocket().binary()).isTrue();
+        assertThat(run("--binary=false", "cat").websocket().binary()).isFalse();
+        assertThat(run("-binary=1", "cat").websocket().binary()).isTrue();
+        assertThat(run("--binary=F", "cat").websocket().binary()).isFalse();
         Config c = run("--binary", "true", "cat");
-        assertThat(c.binary()).isTrue();
-        assertThat(c.command().name()).as("'true' is COMMAND, as in websocketd").isEqualTo("/usr/bin/true");
-        assertThat(c.command().args()).containsExactly("cat");
+        assertThat(c.websocket().binary()).isTrue();
+        assertThat(c.endpoints().command().name()).as("'true' is COMMAND, as in websocketd").isEqualTo("/usr/bin/true");
+        assertThat(c.endpoints().command().args()).containsExactly("cat");
         assertThat(exit("--binary=yes", "cat").code()).isEqualTo(ExitCode.USAGE);
     }
 
@@ -77,9 +77,9 @@ class ConfigParserTest {
     void everythingAfterCommandBelongsToIt() {
         Config c = run("--port=9000", "cat", "--port=1", "-x", "@file", "--", "--binary");
         assertThat(c.listen().port()).isEqualTo(9000);
-        assertThat(c.binary()).isFalse();
-        assertThat(c.command().args()).containsExactly("--port=1", "-x", "@file", "--", "--binary");
-        assertThat(run("--", "cat", "a").command().args()).containsExactly("a");
+        assertThat(c.websocket().binary()).isFalse();
+        assertThat(c.endpoints().command().args()).containsExactly("--port=1", "-x", "@file", "--", "--binary");
+        assertThat(run("--", "cat", "a").endpoints().command().args()).containsExactly("a");
     }
 
     @Test
@@ -88,21 +88,21 @@ class ConfigParserTest {
         Files.writeString(script, "#!/bin/sh\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         Config c = run(script.toString());
-        assertThat(c.command().executable()).isEqualTo(script);
+        assertThat(c.endpoints().command().executable()).isEqualTo(script);
     }
 
     @Test
     void otherSettings() {
         Config c = run("--passenv=A,B", "--closems=250", "--maxforks=0", "--maxframesize=512k",
                 "--loglevel=debug", "cat");
-        assertThat(c.passEnv()).containsExactly("A", "B");
-        assertThat(c.closeMs()).isEqualTo(250);
-        assertThat(c.forksLimited()).isFalse();
-        assertThat(c.maxFrameSize()).isEqualTo(512 * 1024);
+        assertThat(c.children().passEnv()).containsExactly("A", "B");
+        assertThat(c.children().closeMs()).isEqualTo(250);
+        assertThat(c.children().forksLimited()).isFalse();
+        assertThat(c.websocket().maxFrameSize()).isEqualTo(512 * 1024);
         assertThat(c.logLevel()).isEqualTo(LogLevel.DEBUG);
-        assertThat(run("--maxframesize=0", "cat").maxFrameSize()).isZero();
-        assertThat(run("--maxframesize=16m", "cat").maxFrameSize()).isEqualTo(16L << 20);
-        assertThat(run("--maxforks=-1", "cat").forksLimited()).isFalse();
+        assertThat(run("--maxframesize=0", "cat").websocket().maxFrameSize()).isZero();
+        assertThat(run("--maxframesize=16m", "cat").websocket().maxFrameSize()).isEqualTo(16L << 20);
+        assertThat(run("--maxforks=-1", "cat").children().forksLimited()).isFalse();
         assertThat(run("--loglevel=none", "cat").logLevel()).isEqualTo(LogLevel.NONE);
     }
 

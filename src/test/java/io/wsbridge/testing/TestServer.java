@@ -31,9 +31,7 @@ public final class TestServer implements AutoCloseable {
         assertThat(outcome).as("command line %s", all).isInstanceOf(ConfigParser.Run.class);
         Config parsed = ((ConfigParser.Run) outcome).config();
         // Port 0 on the command line means 80 (as in websocketd); tests want an ephemeral port instead.
-        Config config = new Config(new Config.Listen(0, parsed.listen().addresses()), parsed.command(),
-                parsed.binary(), parsed.passEnv(), parsed.closeMs(), parsed.maxForks(), parsed.maxFrameSize(),
-                parsed.logLevel());
+        Config config = parsed.withListen(parsed.listen().withPort(0));
         WsbridgeServer server = new WsbridgeServer(config, environment);
         server.start();
         return new TestServer(server);

@@ -1,0 +1,123 @@
+package io.wsbridge.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wsbridge.testing.Client;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bin/wsbridge with the packaged jar, as a user runs it. */
+@Timeout(120)
+class LauncherIT {
+    private static final Path TOP = Path.of("").toAbsolutePath();
+    private static final Path LAUNCHER = TOP.resolve("bin/wsbridge");
+
+    @TempDir
+    Path dir;
+
+    record Result(int code, String stdout, String stderr) {
+    }
+
+    private Result run(Path cwd, Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("launcher did not finish");
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void runsFromAnyDirectoryAndThroughASymlink() throws Exception {
+        Result r = run(dir, Map.of(), LAUNCHER.toString(), "--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.stdout()).startsWith("wsbridge 0.");
+        Path link = dir.resolve("links/wsb");
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, LAUNCHER);
+        Path link2 = dir.resolve("wsb2");
+        Files.createSymbolicLink(link2, Path.of("links/wsb"));
+        assertThat(run(dir, Map.of(), link2.toString(), "--version").stdout()).startsWith("wsbridge 0.");
+    }
+
+    @Test
+    void exitCodesPassThrough() throws Exception {
+        assertThat(run(dir, Map.of(), LAUNCHER.toString(), "--bogus", "cat").code()).isEqualTo(2);
+        assertThat(run(dir, Map.of(), LAUNCHER.toString(), "--port=1").code()).isEqualTo(1);
+    }
+
+    @Test
+    void honoursJavaHomeAndJavaOpts() throws Exception {
+        Result r = run(dir, Map.of("JAVA_OPTS", "-XX:+UnlockDiagnosticVMOptions -XX:+PrintVMOptions"),
+                LAUNCHER.toString(), "--version");
+        assertThat(r.stdout()).contains("PrintVMOptions");
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        r = run(dir, Map.of("JAVA_HOME", javaHome.toString()), LAUNCHER.toString(), "--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.stdout()).contains("Java " + Runtime.version().feature());
+        r = run(dir, Map.of("JAVA_HOME", "/no/such/jdk"), LAUNCHER.toString(), "--version");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.stderr()).contains("JAVA_HOME");
+    }
+
+    @Test
+    void withoutABuiltJarItSaysToBuildFirst() throws Exception {
+        Path fresh = dir.resolve("clone/bin/wsbridge");
+        Files.createDirectories(fresh.getParent());
+        Files.copy(LAUNCHER, fresh);
+        Result r = run(dir, Map.of(), fresh.toString(), "--version");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.stderr()).contains("build it first").contains("mvn");
+    }
+
+    @Test
+    void servesCountShAndStopsCleanlyOnSigterm() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString(), "--port=" + port, "--address=127.0.0.1",
+                TOP.resolve("examples/count.sh").toString()));
+        Path log = dir.resolve("server.log");
+        Process server = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitLine(log, "Starting WebSocket server");
+            try (Client client = Client.connect("ws://127.0.0.1:" + port + "/")) {
+                assertThat(client.nextText(10)).isEqualTo("1");
+                assertThat(client.nextText(10)).isEqualTo("2");
+                new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start().waitFor();
+                assertThat(client.awaitClose(10).code()).isEqualTo(1001);
+            }
+            assertThat(server.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).as("exec passes the JVM's exit code through").isZero();
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    private static void awaitLine(Path log, String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("server never logged '" + text + "': " + Files.readString(log));
+    }
+}
