@@ -15,7 +15,8 @@ public final class Utf8Sanitizer {
     private static final byte[] REPLACEMENT = {(byte) 0xEF, (byte) 0xBF, (byte) 0xBD};
 
     private final Utf8Decoder state = new Utf8Decoder();
-    private final byte[] held = new byte[3];
+    /** An unfinished sequence: a lead byte and up to three continuation bytes. */
+    private final byte[] held = new byte[4];
     private int heldLength;
 
     /**
