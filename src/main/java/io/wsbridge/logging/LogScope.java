@@ -40,6 +40,10 @@ public final class LogScope {
         return new LogScope(LoggerFactory.getLogger(category), keys, values);
     }
 
+    public boolean accessEnabled() {
+        return logger.isInfoEnabled(LogMarkers.ACCESS);
+    }
+
     public boolean debugEnabled() {
         return logger.isTraceEnabled();
     }

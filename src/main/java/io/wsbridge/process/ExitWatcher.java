@@ -46,7 +46,7 @@ final class ExitWatcher implements EpollIoHandle {
 
     private static int openPidfd(int pid) {
         try {
-            return (int) Posix.Syscall.INSTANCE.syscall(Posix.SYS_PIDFD_OPEN, pid, 0);
+            return (int) Posix.syscall(Posix.SYS_PIDFD_OPEN, pid, 0);
         } catch (LastErrorException | UnsatisfiedLinkError e) {
             return -1;
         }

@@ -1,7 +1,6 @@
 package io.wsbridge.process;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
@@ -44,8 +43,10 @@ final class Posix {
     static {
         Throwable cause = null;
         boolean closeFrom = false;
-        if (!Platform.isLinux()) {
-            cause = new UnsupportedOperationException("not Linux");
+        if (!Platform.isLinux() || !Platform.is64Bit()
+                || !(Platform.ARCH.equals("x86-64") || Platform.ARCH.equals("aarch64"))) {
+            cause = new UnsupportedOperationException("needs 64-bit Linux on x86-64 or aarch64, not "
+                    + System.getProperty("os.name") + " " + Platform.ARCH);
         } else {
             try {
                 Native.register(Posix.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
@@ -100,7 +101,8 @@ final class Posix {
 
     static native int close(int fd) throws LastErrorException;
 
-    static native int kill(int pid, int sig) throws LastErrorException;
+    /** Declared without LastErrorException: ESRCH is an expected answer here, read with getLastError. */
+    static native int kill(int pid, int sig);
 
     static native int waitpid(int pid, int[] status, int options) throws LastErrorException;
 
@@ -110,12 +112,12 @@ final class Posix {
 
     static native String strerror(int errnum);
 
-    /** glibc's syscall(2) is variadic, so it goes through an interface mapping that handles varargs. */
-    interface Syscall extends Library {
-        Syscall INSTANCE = Native.load(Platform.C_LIBRARY_NAME, Syscall.class);
-
-        long syscall(long number, Object... args) throws LastErrorException;
-    }
+    /**
+     * syscall(2) with two arguments. It is variadic in C, but on x86_64 and aarch64 Linux integer arguments
+     * are passed exactly as for a fixed signature, and glibc's syscall is an assembly stub, so a direct
+     * (fast) binding is safe there.
+     */
+    static native long syscall(long number, long arg1, long arg2) throws LastErrorException;
 
     static final class CloseFrom {
         private CloseFrom() {
@@ -124,21 +126,22 @@ final class Posix {
         static native int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
     }
 
-    /** kill(2) that reports ESRCH as false instead of throwing. */
+    /**
+     * kill(2): true when the target exists (a setuid member we may not signal, EPERM, counts as existing),
+     * false when nothing matches (ESRCH). No exception on the common "already gone" answer.
+     */
     static boolean signal(int pid, int sig) {
-        try {
-            kill(pid, sig);
+        if (kill(pid, sig) == 0) {
             return true;
-        } catch (LastErrorException e) {
-            if (e.getErrorCode() == ESRCH) {
-                return false;
-            }
-            if (e.getErrorCode() == EPERM) {
-                // The group exists but holds something we may not signal (a setuid grandchild): it is alive.
-                return true;
-            }
-            throw e;
         }
+        int errno = Native.getLastError();
+        if (errno == ESRCH) {
+            return false;
+        }
+        if (errno == EPERM) {
+            return true;
+        }
+        throw new LastErrorException(errno);
     }
 
     /** Makes sure descriptors 0-2 are open, so new pipes never land on them and get dup2'd onto themselves. */

@@ -3,6 +3,8 @@ package io.wsbridge.process;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.List;
 
 /**
@@ -32,36 +34,30 @@ final class PosixSpawner {
         }
         int[] pid = new int[1];
         int rc;
-        try (Memory actions = new Memory(Posix.FILE_ACTIONS_SIZE);
-             Memory attr = new Memory(Posix.SPAWNATTR_SIZE);
-             Memory emptyMask = new Memory(Posix.SIGSET_SIZE);
-             Memory allSignals = new Memory(Posix.SIGSET_SIZE);
-             Memory argv = cStringArray(spec.argv());
-             Memory envp = cStringArray(spec.environment())) {
-            actions.clear();
-            attr.clear();
-            Posix.posix_spawn_file_actions_init(actions);
-            Posix.posix_spawnattr_init(attr);
+        SpawnBuffers b = BUFFERS.get();
+        try (Memory strings = argvAndEnvp(spec.argv(), spec.environment())) {
+            Pointer argv = strings;
+            Pointer envp = strings.share((long) (spec.argv().size() + 1) * Native.POINTER_SIZE);
+            Posix.posix_spawn_file_actions_init(b.actions);
+            Posix.posix_spawnattr_init(b.attr);
             try {
-                Posix.posix_spawn_file_actions_adddup2(actions, in[0], 0);
-                Posix.posix_spawn_file_actions_adddup2(actions, out[1], 1);
-                Posix.posix_spawn_file_actions_adddup2(actions, err[1], 2);
+                Posix.posix_spawn_file_actions_adddup2(b.actions, in[0], 0);
+                Posix.posix_spawn_file_actions_adddup2(b.actions, out[1], 1);
+                Posix.posix_spawn_file_actions_adddup2(b.actions, err[1], 2);
                 if (Posix.HAS_CLOSEFROM) {
                     // Descriptors opened without O_CLOEXEC by anything else in the JVM must not leak.
-                    Posix.CloseFrom.posix_spawn_file_actions_addclosefrom_np(actions, 3);
+                    Posix.CloseFrom.posix_spawn_file_actions_addclosefrom_np(b.actions, 3);
                 }
-                Posix.sigemptyset(emptyMask);
-                Posix.sigfillset(allSignals);
-                Posix.posix_spawnattr_setsigmask(attr, emptyMask);
+                Posix.posix_spawnattr_setsigmask(b.attr, b.emptyMask);
                 // A JVM started with SIGINT ignored (nohup, "&" in a script) must not pass that on.
-                Posix.posix_spawnattr_setsigdefault(attr, allSignals);
-                Posix.posix_spawnattr_setpgroup(attr, 0);
-                Posix.posix_spawnattr_setflags(attr, (short) (Posix.POSIX_SPAWN_SETPGROUP
+                Posix.posix_spawnattr_setsigdefault(b.attr, b.allSignals);
+                Posix.posix_spawnattr_setpgroup(b.attr, 0);
+                Posix.posix_spawnattr_setflags(b.attr, (short) (Posix.POSIX_SPAWN_SETPGROUP
                         | Posix.POSIX_SPAWN_SETSIGMASK | Posix.POSIX_SPAWN_SETSIGDEF));
-                rc = Posix.posix_spawn(pid, spec.executableBytes(), actions, attr, argv, envp);
+                rc = Posix.posix_spawn(pid, spec.executableBytes(), b.actions, b.attr, argv, envp);
             } finally {
-                Posix.posix_spawn_file_actions_destroy(actions);
-                Posix.posix_spawnattr_destroy(attr);
+                Posix.posix_spawn_file_actions_destroy(b.actions);
+                Posix.posix_spawnattr_destroy(b.attr);
             }
         }
         closeQuietly(in[0]);
@@ -93,23 +89,64 @@ final class PosixSpawner {
         Posix.fcntl(fd, Posix.F_SETFL, flags | Posix.O_NONBLOCK);
     }
 
-    private static Memory cStringArray(List<String> strings) {
-        byte[][] encoded = new byte[strings.size()][];
-        long size = (long) (strings.size() + 1) * Native.POINTER_SIZE;
-        for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = LaunchSpec.cString(strings.get(i));
+    /**
+     * argv and envp in one native block: both NULL-terminated pointer arrays first, then the strings they
+     * point to.
+     */
+    private static Memory argvAndEnvp(List<String> argv, List<String> envp) {
+        int count = argv.size() + envp.size();
+        byte[][] encoded = new byte[count][];
+        long pointers = (long) (count + 2) * Native.POINTER_SIZE;
+        long size = pointers;
+        for (int i = 0; i < count; i++) {
+            encoded[i] = LaunchSpec.cString(i < argv.size() ? argv.get(i) : envp.get(i - argv.size()));
             size += encoded[i].length;
         }
         Memory block = new Memory(size);
-        long offset = (long) (strings.size() + 1) * Native.POINTER_SIZE;
-        for (int i = 0; i < encoded.length; i++) {
-            block.setPointer((long) i * Native.POINTER_SIZE, block.share(offset));
+        long offset = pointers;
+        long slot = 0;
+        for (int i = 0; i < count; i++) {
+            if (i == argv.size()) {
+                block.setPointer(slot, null); // end of argv
+                slot += Native.POINTER_SIZE;
+            }
+            block.setPointer(slot, block.share(offset));
+            slot += Native.POINTER_SIZE;
             block.write(offset, encoded[i], 0, encoded[i].length);
             offset += encoded[i].length;
         }
-        block.setPointer((long) encoded.length * Native.POINTER_SIZE, null);
+        if (argv.size() == count) {
+            block.setPointer(slot, null);
+            slot += Native.POINTER_SIZE;
+        }
+        block.setPointer(slot, null); // end of envp
         return block;
     }
+
+    /**
+     * Native scratch space for posix_spawn's attribute objects, one set per event loop thread, allocated
+     * once: they are re-initialised for every spawn, and the signal sets never change.
+     */
+    private static final class SpawnBuffers {
+        final Memory actions = new Memory(Posix.FILE_ACTIONS_SIZE);
+        final Memory attr = new Memory(Posix.SPAWNATTR_SIZE);
+        final Memory emptyMask = new Memory(Posix.SIGSET_SIZE);
+        final Memory allSignals = new Memory(Posix.SIGSET_SIZE);
+
+        SpawnBuffers() {
+            actions.clear();
+            attr.clear();
+            Posix.sigemptyset(emptyMask);
+            Posix.sigfillset(allSignals);
+        }
+    }
+
+    private static final FastThreadLocal<SpawnBuffers> BUFFERS = new FastThreadLocal<>() {
+        @Override
+        protected SpawnBuffers initialValue() {
+            return new SpawnBuffers();
+        }
+    };
 
     private static void closeAll(int[]... pipes) {
         for (int[] p : pipes) {

@@ -18,7 +18,6 @@ import io.wsbridge.process.ProcessLauncher;
 import io.wsbridge.websocket.CloseCodes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One WebSocket joined to one child: the two endpoints of websocketd's model, each direction running on its
@@ -238,10 +237,14 @@ final class ProcessSession implements Backend, ChildListener {
         }
         if (!clientOpen && exit != null && !completed) {
             completed = true;
-            log.with("pid", child.pid())
-                    .with("status", exit.describe())
-                    .with("duration", String.format(Locale.ROOT, "%.3fs", (System.nanoTime() - startNanos) / 1e9))
-                    .access("DISCONNECT");
+            if (log.accessEnabled()) {
+                long ms = (System.nanoTime() - startNanos) / 1_000_000;
+                String millis = Long.toString(1000 + ms % 1000).substring(1);
+                log.with("pid", child.pid())
+                        .with("status", exit.describe())
+                        .with("duration", ms / 1000 + "." + millis + "s")
+                        .access("DISCONNECT");
+            }
             if (child.groupAlive()) {
                 ladder.start(); // grandchildren outlived it: the group goes too
             } else {

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.wsbridge.http.AccessLog;
 import io.wsbridge.http.HttpRequestRouter;
 import io.wsbridge.http.HttpResponses;
@@ -136,12 +137,15 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
     }
 
     static String acceptKey(String key) {
-        try {
-            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-            byte[] digest = sha1.digest((key.trim() + GUID).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is part of every JDK", e);
-        }
+        byte[] digest = SHA1.get().digest((key.trim() + GUID).getBytes(StandardCharsets.US_ASCII));
+        return Base64.getEncoder().encodeToString(digest);
     }
+
+    /** One digest per event loop thread: looking the algorithm up costs more than hashing 60 bytes. */
+    private static final FastThreadLocal<MessageDigest> SHA1 = new FastThreadLocal<>() {
+        @Override
+        protected MessageDigest initialValue() throws NoSuchAlgorithmException {
+            return MessageDigest.getInstance("SHA-1");
+        }
+    };
 }
