@@ -35,6 +35,12 @@ public interface ChildProcess {
     /** Whether the child or anything else in its process group is still running. */
     boolean groupAlive();
 
-    /** Closes every pipe and stops watching; the child itself is not signalled. Idempotent. */
+    /**
+     * Makes sure the child's exit is noticed even if its stdout stays open (a grandchild holding it): from
+     * now on it is looked for until it happens.
+     */
+    void watchExit();
+
+    /** Closes every pipe; the child itself is not signalled, but will still be reaped. Idempotent. */
     void release();
 }

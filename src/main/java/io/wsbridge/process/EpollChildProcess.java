@@ -16,8 +16,10 @@ final class EpollChildProcess implements ChildProcess {
     private final PipeReader stderr;
     private final ExitWatcher exit;
 
-    private EpollChildProcess(PosixSpawner.Spawned s, ByteBufAllocator alloc, ChildListener listener) {
+    private EpollChildProcess(PosixSpawner.Spawned s, IoEventLoop loop, ByteBufAllocator alloc,
+                              ChildListener listener) {
         this.pid = s.pid();
+        this.exit = new ExitWatcher(loop, pid, listener::exited);
         this.stdin = new PipeWriter(s.stdin(), alloc, listener::stdinDrained);
         this.stdout = new PipeReader(s.stdout(), alloc, new PipeReader.Sink() {
             @Override
@@ -32,6 +34,7 @@ final class EpollChildProcess implements ChildProcess {
 
             @Override
             public void closed() {
+                exit.watch(); // a child's exit closes its stdout: the usual moment to reap it
                 listener.stdoutClosed();
             }
         });
@@ -51,13 +54,12 @@ final class EpollChildProcess implements ChildProcess {
                 listener.stderrClosed();
             }
         });
-        this.exit = new ExitWatcher(pid, listener::exited);
     }
 
     static ChildProcess start(LaunchSpec spec, IoEventLoop loop, ByteBufAllocator alloc, ChildListener listener)
             throws LaunchException {
         PosixSpawner.Spawned spawned = PosixSpawner.spawn(spec);
-        EpollChildProcess child = new EpollChildProcess(spawned, alloc, listener);
+        EpollChildProcess child = new EpollChildProcess(spawned, loop, alloc, listener);
         try {
             PosixSpawner.setNonBlocking(spawned.stdin());
             PosixSpawner.setNonBlocking(spawned.stdout());
@@ -65,25 +67,16 @@ final class EpollChildProcess implements ChildProcess {
             child.stdin.register(loop);
             child.stdout.register(loop);
             child.stderr.register(loop);
-            child.exit.start(loop);
         } catch (IOException | RuntimeException e) {
-            // Started but not watchable: do not leave it running unseen.
+            // Started but not watchable: do not leave it running unseen, nor as a zombie.
             Posix.signal(-spawned.pid(), Signals.SIGKILL);
-            child.release();
-            reapLater(loop, spawned.pid());
+            child.stdin.close();
+            child.stdout.close();
+            child.stderr.close();
+            new ExitWatcher(loop, spawned.pid(), status -> { }).watch();
             throw new LaunchException("cannot watch the program's pipes: " + e.getMessage(), e);
         }
         return child;
-    }
-
-    /** Reaps a child we gave up on, so it does not stay a zombie. */
-    private static void reapLater(IoEventLoop loop, int pid) {
-        ExitWatcher watcher = new ExitWatcher(pid, status -> { });
-        try {
-            watcher.start(loop);
-        } catch (IOException ignored) {
-            // nothing more we can do; the JVM's exit reparents it to init, which reaps it
-        }
     }
 
     @Override
@@ -129,7 +122,12 @@ final class EpollChildProcess implements ChildProcess {
     @Override
     public boolean groupAlive() {
         // While the leader is unreaped its pid (the group id) cannot be reused, so the group answers for it.
-        return !exit.exited() || Posix.signal(-pid, 0);
+        return !exit.reap() || Posix.signal(-pid, 0);
+    }
+
+    @Override
+    public void watchExit() {
+        exit.watch();
     }
 
     @Override
@@ -137,8 +135,6 @@ final class EpollChildProcess implements ChildProcess {
         stdin.close();
         stdout.close();
         stderr.close();
-        if (exit.exited()) {
-            exit.close();
-        }
+        exit.watch(); // whatever happens, it is reaped: no zombies
     }
 }

@@ -1,74 +1,63 @@
 package io.wsbridge.process;
 
 import com.sun.jna.LastErrorException;
-import io.netty.channel.IoEvent;
-import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoRegistration;
-import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Learns that a child exited without a thread: a pidfd (Linux 5.3+) becomes readable when the process
- * ends, then waitpid reaps it. On older kernels it polls waitpid on the loop instead.
+ * Reaps a child without a thread and without a descriptor of its own. A child's exit closes its stdout, so
+ * the end of stdout is the moment to look (waitpid, WNOHANG); if it is not quite gone yet, or it closed its
+ * stdout and lives on, it is looked at again with a growing delay (1 ms doubling to 100 ms) until it has
+ * been reaped. A descriptor per child (a pidfd) would have cost a fifth of every connection's share of the
+ * open-files limit.
  */
-final class ExitWatcher implements EpollIoHandle {
-    private static final long POLL_MS = 50;
+final class ExitWatcher {
+    private static final long FIRST_DELAY_US = 1000;
+    private static final long MAX_DELAY_US = 100_000;
 
+    private final EventLoop loop;
     private final int pid;
     private final Consumer<ExitStatus> onExit;
-    private FileDescriptor pidfd;
-    private IoRegistration registration;
-    private ScheduledFuture<?> poller;
+    private ScheduledFuture<?> next;
+    private long delayUs = FIRST_DELAY_US;
     private boolean done;
-    private boolean closed;
 
-    ExitWatcher(int pid, Consumer<ExitStatus> onExit) {
+    ExitWatcher(EventLoop loop, int pid, Consumer<ExitStatus> onExit) {
+        this.loop = loop;
         this.pid = pid;
         this.onExit = onExit;
     }
 
-    void start(IoEventLoop loop) throws IOException {
-        int fd = openPidfd(pid);
-        if (fd >= 0) {
-            pidfd = new FileDescriptor(fd);
-            registration = Registrations.register(loop, this);
-            registration.submit(EpollIoOps.EPOLLIN);
-        } else {
-            poller = loop.scheduleWithFixedDelay(this::reap, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
+    /** Looks now, and keeps looking until the child has been reaped (idempotent). */
+    void watch() {
+        if (done || next != null) {
+            return;
         }
-        // A child that already exited is not missed: its pidfd is readable at once (level-triggered).
-    }
-
-    private static int openPidfd(int pid) {
-        try {
-            return (int) Posix.syscall(Posix.SYS_PIDFD_OPEN, pid, 0);
-        } catch (LastErrorException | UnsatisfiedLinkError e) {
-            return -1;
+        if (!reap()) {
+            schedule();
         }
     }
 
-    @Override
-    public FileDescriptor fd() {
-        return pidfd;
-    }
-
-    @Override
-    public void handle(IoRegistration reg, IoEvent event) {
-        reap();
+    private void schedule() {
+        next = loop.schedule(() -> {
+            next = null;
+            if (!reap()) {
+                delayUs = Math.min(MAX_DELAY_US, delayUs * 2);
+                schedule();
+            }
+        }, delayUs, TimeUnit.MICROSECONDS);
     }
 
     boolean exited() {
         return done;
     }
 
-    private void reap() {
+    /** One waitpid(WNOHANG); true once the child has been reaped (the callback has then run). */
+    boolean reap() {
         if (done) {
-            return;
+            return true;
         }
         int[] status = new int[1];
         int r;
@@ -76,32 +65,25 @@ final class ExitWatcher implements EpollIoHandle {
             r = Posix.waitpid(pid, status, Posix.WNOHANG);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == Posix.EINTR) {
-                return;
+                return false;
             }
             // ECHILD: reaped elsewhere; the status is lost but the child is gone.
             finish(new ExitStatus(255, 0));
-            return;
+            return true;
         }
         if (r == pid) {
             finish(ExitStatus.fromWaitStatus(status[0]));
+            return true;
         }
+        return false;
     }
 
     private void finish(ExitStatus status) {
         done = true;
-        close();
+        if (next != null) {
+            next.cancel(false);
+            next = null;
+        }
         onExit.accept(status);
-    }
-
-    @Override
-    public void close() {
-        if (poller != null) {
-            poller.cancel(false);
-            poller = null;
-        }
-        if (pidfd != null && !closed) {
-            closed = true;
-            Registrations.cancelAndClose(registration, pidfd);
-        }
     }
 }

@@ -2,7 +2,7 @@ package io.wsbridge.process;
 
 import com.sun.jna.LastErrorException;
 
-/** The open-files limit: each connection costs about five descriptors (socket, three pipes, pidfd). */
+/** The open-files limit: each connection costs four descriptors (its socket and three pipes). */
 public final class FileLimits {
     private FileLimits() {
     }

@@ -35,6 +35,7 @@ public final class KillLadder {
             return;
         }
         started = true;
+        child.watchExit();
         schedule(0);
     }
 

@@ -8,7 +8,7 @@ import com.sun.jna.Pointer;
 
 /**
  * The few libc calls that {@link java.lang.Process} does not expose: posix_spawn into a new process
- * group, pipes whose parent ends are non-blocking, pidfd, waitpid, kill and the open-files limit.
+ * group, pipes whose parent ends are non-blocking, waitpid, kill and the open-files limit.
  * Bound with JNA direct mapping (no per-call reflection). Linux with glibc only; {@link #AVAILABLE}
  * says whether the binding loaded.
  */
@@ -28,8 +28,6 @@ final class Posix {
     static final int POSIX_SPAWN_SETSIGDEF = 0x04;
     static final int POSIX_SPAWN_SETSIGMASK = 0x08;
     static final int RLIMIT_NOFILE = 7;
-    /** Same number on x86_64 and aarch64 (added to the unified syscall table in Linux 5.3). */
-    static final int SYS_PIDFD_OPEN = 434;
     /** glibc's posix_spawn_file_actions_t is 80 bytes, posix_spawnattr_t 336, sigset_t 128. */
     static final int FILE_ACTIONS_SIZE = 256;
     static final int SPAWNATTR_SIZE = 1024;
@@ -112,12 +110,6 @@ final class Posix {
 
     static native String strerror(int errnum);
 
-    /**
-     * syscall(2) with two arguments. It is variadic in C, but on x86_64 and aarch64 Linux integer arguments
-     * are passed exactly as for a fixed signature, and glibc's syscall is an assembly stub, so a direct
-     * (fast) binding is safe there.
-     */
-    static native long syscall(long number, long arg1, long arg2) throws LastErrorException;
 
     static final class CloseFrom {
         private CloseFrom() {

@@ -7,7 +7,7 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
 
-/** Registering raw descriptors (pipes, pidfds) with a Netty epoll event loop, and undoing it safely. */
+/** Registering raw descriptors (the pipes to a child) with a Netty epoll event loop, and undoing it safely. */
 final class Registrations {
     private Registrations() {
     }

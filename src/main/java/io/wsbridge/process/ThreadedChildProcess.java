@@ -224,6 +224,11 @@ final class ThreadedChildProcess implements ChildProcess {
     }
 
     @Override
+    public void watchExit() {
+        // the JDK's reaper thread already waits for it
+    }
+
+    @Override
     public void release() {
         closeStdin();
         resumeStdout();

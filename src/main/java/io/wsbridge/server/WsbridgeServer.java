@@ -100,7 +100,7 @@ public final class WsbridgeServer {
             LOG.info("Starting WebSocket server   : ws://{}/", describe((InetSocketAddress) bound.channel()
                     .localAddress(), address));
         }
-        long perConnection = 5; // socket, three pipes, pidfd
+        long perConnection = 4; // socket and three pipes
         int maxForks = config.children().maxForks();
         if (maxForks > 0 && openFiles > 0 && (long) maxForks * perConnection > openFiles) {
             LOG.info("Open files limit {} allows about {} connections, below --maxforks={}", openFiles,
