@@ -17,6 +17,9 @@ final class Posix {
     static final int O_CLOEXEC = 0x80000;
     static final int O_RDWR = 2;
     static final int F_GETFD = 1;
+    static final int F_SETFD = 2;
+    static final int FD_CLOEXEC = 1;
+    static final int CLOSE_RANGE_CLOEXEC = 4;
     static final int F_GETFL = 3;
     static final int F_SETFL = 4;
     static final int WNOHANG = 1;
@@ -35,12 +38,12 @@ final class Posix {
 
     static final boolean AVAILABLE;
     static final Throwable UNAVAILABLE_CAUSE;
-    /** posix_spawn_file_actions_addclosefrom_np is glibc 2.34+; without it we rely on O_CLOEXEC. */
-    static final boolean HAS_CLOSEFROM;
+    /** close_range(2) is glibc 2.34+ (and Linux 5.11+ for CLOSE_RANGE_CLOEXEC). */
+    private static final boolean HAS_CLOSE_RANGE;
 
     static {
         Throwable cause = null;
-        boolean closeFrom = false;
+        boolean closeRange = false;
         if (!Platform.isLinux() || !Platform.is64Bit()
                 || !(Platform.ARCH.equals("x86-64") || Platform.ARCH.equals("aarch64"))) {
             cause = new UnsupportedOperationException("needs 64-bit Linux on x86-64 or aarch64, not "
@@ -49,10 +52,10 @@ final class Posix {
             try {
                 Native.register(Posix.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
                 try {
-                    Native.register(CloseFrom.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-                    closeFrom = true;
+                    Native.register(CloseRange.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+                    closeRange = CloseRange.close_range(3, -1, CLOSE_RANGE_CLOEXEC) == 0;
                 } catch (Throwable missing) {
-                    closeFrom = false;
+                    closeRange = false;
                 }
             } catch (Throwable t) {
                 cause = t;
@@ -60,7 +63,7 @@ final class Posix {
         }
         UNAVAILABLE_CAUSE = cause;
         AVAILABLE = cause == null;
-        HAS_CLOSEFROM = closeFrom;
+        HAS_CLOSE_RANGE = closeRange;
     }
 
     private Posix() {
@@ -111,11 +114,42 @@ final class Posix {
     static native String strerror(int errnum);
 
 
-    static final class CloseFrom {
-        private CloseFrom() {
+    static final class CloseRange {
+        private CloseRange() {
         }
 
-        static native int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
+        static native int close_range(int first, int last, int flags);
+    }
+
+    static boolean closeRangeAvailable() {
+        return HAS_CLOSE_RANGE;
+    }
+
+    /**
+     * Marks every descriptor from 3 up close-on-exec, so no child inherits one: the JVM opens some files
+     * without O_CLOEXEC (its own jar, /dev/random, ...) and wsbridge may have inherited others from whoever
+     * started it. One cheap system call (a bitmap update), so it is done before every spawn; where
+     * close_range is missing, /proc/self/fd is walked instead.
+     */
+    static void markDescriptorsCloseOnExec() {
+        if (HAS_CLOSE_RANGE) {
+            CloseRange.close_range(3, -1, CLOSE_RANGE_CLOEXEC);
+            return;
+        }
+        String[] fds = new java.io.File("/proc/self/fd").list();
+        if (fds == null) {
+            return;
+        }
+        for (String name : fds) {
+            int fd = Integer.parseInt(name);
+            if (fd > 2) {
+                try {
+                    fcntl(fd, F_SETFD, FD_CLOEXEC);
+                } catch (LastErrorException ignored) {
+                    // closed meanwhile (the directory listing's own descriptor, for one)
+                }
+            }
+        }
     }
 
     /**

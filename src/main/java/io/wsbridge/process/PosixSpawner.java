@@ -35,6 +35,9 @@ final class PosixSpawner {
         int[] pid = new int[1];
         int rc;
         SpawnBuffers b = BUFFERS.get();
+        if (b.markBeforeSpawn) {
+            Posix.markDescriptorsCloseOnExec();
+        }
         try (Memory strings = argvAndEnvp(spec.argv(), spec.environment())) {
             Pointer argv = strings;
             Pointer envp = strings.share((long) (spec.argv().size() + 1) * Native.POINTER_SIZE);
@@ -44,10 +47,9 @@ final class PosixSpawner {
                 Posix.posix_spawn_file_actions_adddup2(b.actions, in[0], 0);
                 Posix.posix_spawn_file_actions_adddup2(b.actions, out[1], 1);
                 Posix.posix_spawn_file_actions_adddup2(b.actions, err[1], 2);
-                if (Posix.HAS_CLOSEFROM) {
-                    // Descriptors opened without O_CLOEXEC by anything else in the JVM must not leak.
-                    Posix.CloseFrom.posix_spawn_file_actions_addclosefrom_np(b.actions, 3);
-                }
+                // Not closefrom in the child: it would close every descriptor we have before exec, while
+                // the event loop waits (vfork). Instead all are marked close-on-exec (one system call),
+                // and exec closes them after the parent has been let go.
                 Posix.posix_spawnattr_setsigmask(b.attr, b.emptyMask);
                 // A JVM started with SIGINT ignored (nohup, "&" in a script) must not pass that on.
                 Posix.posix_spawnattr_setsigdefault(b.attr, b.allSignals);
@@ -132,6 +134,8 @@ final class PosixSpawner {
         final Memory attr = new Memory(Posix.SPAWNATTR_SIZE);
         final Memory emptyMask = new Memory(Posix.SIGSET_SIZE);
         final Memory allSignals = new Memory(Posix.SIGSET_SIZE);
+        /** Only with close_range; the /proc walk is done once at start-up (ProcessLaunchers). */
+        final boolean markBeforeSpawn = Posix.closeRangeAvailable();
 
         SpawnBuffers() {
             actions.clear();

@@ -18,6 +18,7 @@ public final class ProcessLaunchers {
         String forced = System.getProperty("wsbridge.process", "");
         if (!"threads".equals(forced) && Posix.AVAILABLE && supportsPipes(group)) {
             Posix.ensureStandardDescriptors();
+            Posix.markDescriptorsCloseOnExec();
             return new EpollLauncher(alloc);
         }
         return new ThreadedLauncher();
