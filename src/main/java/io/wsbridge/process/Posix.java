@@ -40,10 +40,13 @@ final class Posix {
     static final Throwable UNAVAILABLE_CAUSE;
     /** posix_spawn_file_actions_addclosefrom_np is glibc 2.34+; without it we rely on O_CLOEXEC. */
     static final boolean HAS_CLOSEFROM;
+    /** posix_spawn_file_actions_addchdir_np is glibc 2.29+; without it a child starts in our directory. */
+    static final boolean HAS_CHDIR;
 
     static {
         Throwable cause = null;
         boolean closeFrom = false;
+        boolean chdir = false;
         if (!Platform.isLinux()) {
             cause = new UnsupportedOperationException("not Linux");
         } else {
@@ -55,6 +58,12 @@ final class Posix {
                 } catch (Throwable missing) {
                     closeFrom = false;
                 }
+                try {
+                    Native.register(Chdir.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+                    chdir = true;
+                } catch (Throwable missing) {
+                    chdir = false;
+                }
             } catch (Throwable t) {
                 cause = t;
             }
@@ -62,6 +71,7 @@ final class Posix {
         UNAVAILABLE_CAUSE = cause;
         AVAILABLE = cause == null;
         HAS_CLOSEFROM = closeFrom;
+        HAS_CHDIR = chdir;
     }
 
     private Posix() {
@@ -122,6 +132,13 @@ final class Posix {
         }
 
         static native int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
+    }
+
+    static final class Chdir {
+        private Chdir() {
+        }
+
+        static native int posix_spawn_file_actions_addchdir_np(Pointer fileActions, byte[] path);
     }
 
     /** kill(2) that reports ESRCH as false instead of throwing. */

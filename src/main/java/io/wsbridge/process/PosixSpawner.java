@@ -50,6 +50,10 @@ final class PosixSpawner {
                     // Descriptors opened without O_CLOEXEC by anything else in the JVM must not leak.
                     Posix.CloseFrom.posix_spawn_file_actions_addclosefrom_np(actions, 3);
                 }
+                if (spec.workingDirectory() != null && Posix.HAS_CHDIR) {
+                    Posix.Chdir.posix_spawn_file_actions_addchdir_np(actions,
+                            LaunchSpec.cString(spec.workingDirectory().toString()));
+                }
                 Posix.sigemptyset(emptyMask);
                 Posix.sigfillset(allSignals);
                 Posix.posix_spawnattr_setsigmask(attr, emptyMask);

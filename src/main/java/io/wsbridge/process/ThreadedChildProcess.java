@@ -44,6 +44,9 @@ final class ThreadedChildProcess implements ChildProcess {
     static ChildProcess start(LaunchSpec spec, EventLoop loop, ChildListener listener) throws LaunchException {
         ProcessBuilder pb = new ProcessBuilder(spec.argv());
         pb.command().set(0, spec.executable().toString());
+        if (spec.workingDirectory() != null) {
+            pb.directory(spec.workingDirectory().toFile());
+        }
         pb.environment().clear();
         for (String kv : spec.environment()) {
             int eq = kv.indexOf('=');
