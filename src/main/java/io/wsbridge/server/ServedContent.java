@@ -95,9 +95,8 @@ record ServedContent(TargetResolver targets, UpgradePolicy policy, ResponseHeade
     static void logListening(Config config, String hostPort) {
         Config.Endpoints e = config.endpoints();
         boolean tls = config.tls().enabled();
-        if (e.servesWebSockets()) {
-            LOG.info("Starting WebSocket server   : {}://{}/", tls ? "wss" : "ws", hostPort);
-        }
+        // Printed even without a WebSocket endpoint, as websocketd does: scripts wait for this line.
+        LOG.info("Starting WebSocket server   : {}://{}/", tls ? "wss" : "ws", hostPort);
         if (e.devConsole()) {
             LOG.info("Developer console enabled   : {}://{}/", tls ? "https" : "http", hostPort);
         } else if (e.staticDir() != null || e.cgiDir() != null) {
