@@ -280,6 +280,29 @@ class CgiTest {
     }
 
     @Test
+    void serverShutdownEndsRunningScripts() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("shutdown"));
+        Path pidFile = tmp.resolve("shutdown.pid");
+        Scripts.sh(dir, "wait.sh", "echo $$ > " + pidFile + "\nprintf 'Content-Type: text/plain\\n\\nwaiting\\n'\n"
+                + "exec sleep 60");
+        TestServer own = TestServer.start("--cgidir=" + dir);
+        try (RawHttp http = RawHttp.connect(own.port())) {
+            http.send(RawHttp.request(own.port(), "GET", "/wait.sh"));
+            InputStream in = http.socket().getInputStream();
+            StringBuilder seen = new StringBuilder();
+            byte[] buf = new byte[1024];
+            while (!seen.toString().contains("waiting")) {
+                int n = in.read(buf);
+                assertThat(n).isPositive();
+                seen.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+            }
+            long pid = Long.parseLong(Files.readString(pidFile).trim());
+            own.close();
+            assertThat(ProcessHandle.of(pid)).as("the script ended before the server returned").isEmpty();
+        }
+    }
+
+    @Test
     void aFailingScriptAfterItsHeadersStillCompletesTheResponse() throws Exception {
         try (LogCapture log = LogCapture.of("stderr")) {
             RawHttp.Response r = RawHttp.get(server.port(), "/failing.sh");
