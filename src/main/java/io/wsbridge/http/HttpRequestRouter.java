@@ -2,12 +2,14 @@ package io.wsbridge.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.wsbridge.logging.LogScope;
 import java.util.List;
 
 /**
@@ -17,6 +19,8 @@ import java.util.List;
  * which is why routing is ours.
  */
 public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
+    private static final LogScope LOG = LogScope.of("http");
+
     /** Performs a WebSocket upgrade; the router is removed from the pipeline if it succeeds. */
     public interface UpgradeHandler {
         /** Whether upgrades are served at all (a COMMAND or --dir is configured). */
@@ -29,14 +33,22 @@ public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
     private final List<HttpEndpoint> endpoints;
     private final RequestIds ids;
     private final boolean tls;
+    private final ResponseHeaders headers;
     /** The endpoint answering the current request; its body parts go there. */
     private HttpEndpoint current;
 
     public HttpRequestRouter(UpgradeHandler upgrades, List<HttpEndpoint> endpoints, RequestIds ids, boolean tls) {
+        this(upgrades, endpoints, ids, tls, ResponseHeaders.NONE);
+    }
+
+    /** @param headers --header and --header-http, for the final 404 */
+    public HttpRequestRouter(UpgradeHandler upgrades, List<HttpEndpoint> endpoints, RequestIds ids, boolean tls,
+                             ResponseHeaders headers) {
         this.upgrades = upgrades;
         this.endpoints = List.copyOf(endpoints);
         this.ids = ids;
         this.tls = tls;
+        this.headers = headers;
     }
 
     @Override
@@ -78,8 +90,9 @@ public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
             }
         }
         AccessLog.log(info, 404, "NOT FOUND");
-        HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found"),
-                false);
+        FullHttpResponse notFound = HttpResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found");
+        headers.addToPlain(notFound.headers());
+        HttpResponses.send(ctx, request, notFound, false);
     }
 
     /** Upgrade: websocket (case-insensitive; the rest of the handshake is checked by the upgrade). */
@@ -98,6 +111,11 @@ public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof java.io.IOException) {
+            LOG.debug("Connection error: {}", cause.toString());
+        } else {
+            LOG.error("Unexpected error, connection closed: {}", cause.toString());
+        }
         ctx.close();
     }
 }

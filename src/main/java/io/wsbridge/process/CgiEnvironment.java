@@ -87,8 +87,10 @@ public final class CgiEnvironment {
         Map<String, String> vars = new LinkedHashMap<>();
         for (Map.Entry<String, String> h : r.headers()) {
             String name = "HTTP_" + h.getKey().toUpperCase(Locale.ROOT).replace('-', '_');
-            if (!validName(name)) {
-                continue; // a header name that cannot be a variable name is not passed
+            if (!validName(name) || name.equals("HTTP_PROXY")) {
+                // A name that cannot be a variable is not passed; nor is a "Proxy:" request header, which
+                // HTTP clients in the program would take as their proxy setting ("httpoxy").
+                continue;
             }
             String value = clean(h.getValue());
             vars.merge(name, value, (a, b) -> a + ", " + b);

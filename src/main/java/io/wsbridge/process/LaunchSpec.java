@@ -5,13 +5,18 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What to execute: the program, argv (argv[0] included) and the complete environment, already encoded as
- * the NUL-free byte strings exec wants.
+ * What to execute: the program, argv (argv[0] included), the complete environment, already encoded as
+ * the NUL-free byte strings exec wants, and the working directory (null: wsbridge's own).
  */
-public record LaunchSpec(Path executable, List<String> argv, List<String> environment) {
+public record LaunchSpec(Path executable, List<String> argv, List<String> environment, Path workingDirectory) {
     public LaunchSpec {
         argv = List.copyOf(argv);
         environment = List.copyOf(environment);
+    }
+
+    /** Runs in wsbridge's working directory (as websocketd runs WebSocket programs). */
+    public LaunchSpec(Path executable, List<String> argv, List<String> environment) {
+        this(executable, argv, environment, null);
     }
 
     byte[] executableBytes() {

@@ -40,10 +40,13 @@ final class Posix {
     static final Throwable UNAVAILABLE_CAUSE;
     /** close_range(2) is glibc 2.34+ (and Linux 5.11+ for CLOSE_RANGE_CLOEXEC). */
     private static final boolean HAS_CLOSE_RANGE;
+    /** posix_spawn_file_actions_addchdir_np is glibc 2.29+; without it a child starts in our directory. */
+    static final boolean HAS_CHDIR;
 
     static {
         Throwable cause = null;
         boolean closeRange = false;
+        boolean chdir = false;
         if (!Platform.isLinux() || !Platform.is64Bit()
                 || !(Platform.ARCH.equals("x86-64") || Platform.ARCH.equals("aarch64"))) {
             cause = new UnsupportedOperationException("needs 64-bit Linux on x86-64 or aarch64, not "
@@ -57,6 +60,12 @@ final class Posix {
                 } catch (Throwable missing) {
                     closeRange = false;
                 }
+                try {
+                    Native.register(Chdir.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+                    chdir = true;
+                } catch (Throwable missing) {
+                    chdir = false;
+                }
             } catch (Throwable t) {
                 cause = t;
             }
@@ -64,6 +73,7 @@ final class Posix {
         UNAVAILABLE_CAUSE = cause;
         AVAILABLE = cause == null;
         HAS_CLOSE_RANGE = closeRange;
+        HAS_CHDIR = chdir;
     }
 
     private Posix() {
@@ -119,6 +129,13 @@ final class Posix {
         }
 
         static native int close_range(int first, int last, int flags);
+    }
+
+    static final class Chdir {
+        private Chdir() {
+        }
+
+        static native int posix_spawn_file_actions_addchdir_np(Pointer fileActions, byte[] path);
     }
 
     static boolean closeRangeAvailable() {

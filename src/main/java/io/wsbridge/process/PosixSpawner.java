@@ -50,6 +50,10 @@ final class PosixSpawner {
                 // Not closefrom in the child: it would close every descriptor we have before exec, while
                 // the event loop waits (vfork). Instead all are marked close-on-exec (one system call),
                 // and exec closes them after the parent has been let go.
+                if (spec.workingDirectory() != null && Posix.HAS_CHDIR) {
+                    Posix.Chdir.posix_spawn_file_actions_addchdir_np(b.actions,
+                            LaunchSpec.cString(spec.workingDirectory().toString()));
+                }
                 Posix.posix_spawnattr_setsigmask(b.attr, b.emptyMask);
                 // A JVM started with SIGINT ignored (nohup, "&" in a script) must not pass that on.
                 Posix.posix_spawnattr_setsigdefault(b.attr, b.allSignals);

@@ -42,8 +42,12 @@ final class ThreadedChildProcess implements ChildProcess {
     }
 
     static ChildProcess start(LaunchSpec spec, EventLoop loop, ChildListener listener) throws LaunchException {
-        ProcessBuilder pb = new ProcessBuilder(spec.argv());
+        // A copy: the spec's list is immutable, and argv[0] is replaced below.
+        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(spec.argv()));
         pb.command().set(0, spec.executable().toString());
+        if (spec.workingDirectory() != null) {
+            pb.directory(spec.workingDirectory().toFile());
+        }
         pb.environment().clear();
         for (String kv : spec.environment()) {
             int eq = kv.indexOf('=');

@@ -6,28 +6,35 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
-import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.wsbridge.http.HttpEndpoint;
+import io.wsbridge.http.HttpExchangeGuard;
 import io.wsbridge.http.HttpRequestRouter;
 import io.wsbridge.http.RequestIds;
+import io.wsbridge.http.ResponseHeaders;
 import io.wsbridge.session.BackendFactory;
 import io.wsbridge.websocket.CloseHandshake;
 import io.wsbridge.websocket.MessageSizeLimit;
 import io.wsbridge.websocket.SessionBridge;
 import io.wsbridge.websocket.StreamingFrameDecoder;
 import io.wsbridge.websocket.TextMessageValidator;
+import io.wsbridge.websocket.UpgradePolicy;
 import io.wsbridge.websocket.WebSocketUpgrade;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The whole life of a connection, top-down, as its pipeline.
  *
  * <pre>
  * Every connection starts as HTTP:
- *   http-idle    ReadTimeoutHandler       an HTTP connection that sends nothing for a while is closed
+ *   http-idle    IdleStateHandler         notices a connection without reads or write progress for a while
  *   http-codec   HttpServerCodec          bytes  <-> HTTP requests and responses
+ *   http-exchange HttpExchangeGuard       one request/response at a time (pipelined requests wait); closes
+ *                                         idle connections, unless a response is being waited for
  *   router       HttpRequestRouter        Upgrade: websocket -> WebSocketUpgrade (101, or 4xx refusal);
- *                                         anything else -> plain endpoints, else 404
+ *                                         anything else -> plain endpoints (dev console, CGI, static files),
+ *                                         else 404
  * After a successful upgrade (toWebSocket):
  *   ws-encoder   WebSocket08FrameEncoder  our frames -> bytes
  *   ws-decoder   StreamingFrameDecoder    bytes -> message chunks as they arrive, whole control frames (1002)
@@ -47,22 +54,30 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     private final List<HttpEndpoint> endpoints;
     private final RequestIds ids = new RequestIds();
     private final long maxMessageSize;
+    private final ResponseHeaders headers;
 
-    ServerInitializer(ChannelGroup connections, BackendFactory backends, List<HttpEndpoint> endpoints,
-                      long maxMessageSize) {
+    /**
+     * @param backends null when there is no WebSocket endpoint (only --staticdir / --cgidir)
+     * @param policy   checked before every upgrade (--origin, --sameorigin)
+     * @param headers  --header, --header-ws, --header-http
+     */
+    ServerInitializer(ChannelGroup connections, BackendFactory backends, UpgradePolicy policy,
+                      ResponseHeaders headers, List<HttpEndpoint> endpoints, long maxMessageSize) {
         this.connections = connections;
-        this.upgrades = new WebSocketUpgrade(backends, this::toWebSocket);
+        this.upgrades = new WebSocketUpgrade(backends, policy, headers, this::toWebSocket);
         this.endpoints = List.copyOf(endpoints);
         this.maxMessageSize = maxMessageSize;
+        this.headers = headers;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
-        p.addLast("http-idle", new ReadTimeoutHandler(HTTP_IDLE_SECONDS));
+        p.addLast("http-idle", new IdleStateHandler(true, 0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
-        p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, false));
+        p.addLast("http-exchange", new HttpExchangeGuard());
+        p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, false, headers));
     }
 
     /** Swaps the HTTP handlers for the WebSocket ones, right after the 101 response was written. */
@@ -78,6 +93,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         p.addAfter("ws-utf8", "ws-close", closing);
         p.addAfter("ws-close", "ws-session", bridge);
         p.remove("router");
+        p.remove("http-exchange");
         p.remove("http-idle");
         // Removed last: bytes it already read past the request reach ws-decoder.
         p.remove("http-codec");

@@ -11,7 +11,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.wsbridge.cli.CommandSpec;
 import io.wsbridge.cli.Config;
 import io.wsbridge.cli.Version;
 import io.wsbridge.logging.LogScope;
@@ -20,9 +19,7 @@ import io.wsbridge.process.FileLimits;
 import io.wsbridge.process.ProcessLauncher;
 import io.wsbridge.process.ProcessLaunchers;
 import io.wsbridge.session.ForkLimiter;
-import io.wsbridge.session.LaunchTarget;
 import io.wsbridge.session.ProcessPerConnection;
-import io.wsbridge.session.TargetResolver;
 import io.wsbridge.websocket.SessionBridge;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -72,11 +69,18 @@ public final class WsbridgeServer {
         }
         CgiEnvironment env = new CgiEnvironment(Version.serverSoftware(), config.children().passEnv(), environment,
                 config.tls().enabled());
-        TargetResolver targets = singleCommand(config.endpoints().command());
-        ProcessPerConnection backends = new ProcessPerConnection(targets, launcher, env, forks,
+        ServedContent content;
+        try {
+            content = ServedContent.from(config, launcher, env, forks);
+        } catch (ListenException e) {
+            stopNow();
+            throw e;
+        }
+        ProcessPerConnection backends = content.targets() == null ? null
+                : new ProcessPerConnection(content.targets(), launcher, env, forks,
                 new ProcessPerConnection.Settings(config.websocket().binary(), config.children().closeMs()));
-        ServerInitializer initializer = new ServerInitializer(connections, backends, List.of(),
-                config.websocket().maxFrameSize());
+        ServerInitializer initializer = new ServerInitializer(connections, backends, content.policy(),
+                content.headers(), content.endpoints(), config.websocket().maxFrameSize());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannel())
@@ -87,8 +91,7 @@ public final class WsbridgeServer {
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(initializer);
 
-        CommandSpec command = config.endpoints().command();
-        LOG.info("Serving using application   : {} {}", command.name(), String.join(" ", command.args()));
+        ServedContent.logServing(config);
         for (InetSocketAddress address : bindAddresses()) {
             ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
             if (!bound.isSuccess()) {
@@ -97,8 +100,8 @@ public final class WsbridgeServer {
                 throw new ListenException("listen tcp " + describe(address) + ": " + cause.getMessage(), cause);
             }
             listeners.add(bound.channel());
-            LOG.info("Starting WebSocket server   : ws://{}/", describe((InetSocketAddress) bound.channel()
-                    .localAddress(), address));
+            ServedContent.logListening(config, describe((InetSocketAddress) bound.channel().localAddress(),
+                    address));
         }
         long perConnection = 4; // socket and three pipes
         int maxForks = config.children().maxForks();
@@ -140,12 +143,6 @@ public final class WsbridgeServer {
             }
         }
         return out;
-    }
-
-    /** websocketd's single-command mode: every path runs COMMAND; SCRIPT_NAME is "/", PATH_INFO the path. */
-    private static TargetResolver singleCommand(CommandSpec command) {
-        return request -> new LaunchTarget(command.name(), command.executable(), command.args(), "/",
-                request.path());
     }
 
     private static String describe(InetSocketAddress a) {

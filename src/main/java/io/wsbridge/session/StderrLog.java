@@ -10,17 +10,17 @@ import java.nio.charset.StandardCharsets;
  * does; never sent to the client. Very long lines are logged in pieces instead of stopping the reader
  * (websocketd stops relaying stderr after a 4096-byte line and the child then hangs on a full pipe).
  */
-final class StderrLog {
+public final class StderrLog {
     static final int MAX_LINE = 16 * 1024;
 
     private final LogScope log;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(128);
 
-    StderrLog(LogScope sessionLog) {
+    public StderrLog(LogScope sessionLog) {
         this.log = sessionLog.category("stderr");
     }
 
-    void accept(ByteBuf chunk) {
+    public void accept(ByteBuf chunk) {
         try {
             for (int i = chunk.readerIndex(); i < chunk.writerIndex(); i++) {
                 byte b = chunk.getByte(i);
@@ -39,7 +39,7 @@ final class StderrLog {
     }
 
     /** End of stderr: log what is left without a newline. */
-    void finish() {
+    public void finish() {
         if (line.size() > 0) {
             emit();
         }

@@ -15,6 +15,7 @@ import io.wsbridge.http.AccessLog;
 import io.wsbridge.http.HttpRequestRouter;
 import io.wsbridge.http.HttpResponses;
 import io.wsbridge.http.RequestInfo;
+import io.wsbridge.http.ResponseHeaders;
 import io.wsbridge.session.BackendFactory;
 import io.wsbridge.session.Refusal;
 import java.nio.charset.StandardCharsets;
@@ -37,16 +38,31 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
     }
 
     private final BackendFactory backends;
+    private final UpgradePolicy policy;
+    private final ResponseHeaders headers;
     private final PipelineSwitch pipelineSwitch;
 
     public WebSocketUpgrade(BackendFactory backends, PipelineSwitch pipelineSwitch) {
+        this(backends, UpgradePolicy.ALLOW_ALL, ResponseHeaders.NONE, pipelineSwitch);
+    }
+
+    /**
+     * @param backends null when no WebSocket endpoint is configured (only --staticdir / --cgidir): upgrade
+     *                 requests are then plain HTTP requests like any other
+     * @param policy   checked before the backend sees the request (--origin, --sameorigin)
+     * @param headers  --header and --header-ws go on the 101
+     */
+    public WebSocketUpgrade(BackendFactory backends, UpgradePolicy policy, ResponseHeaders headers,
+                            PipelineSwitch pipelineSwitch) {
         this.backends = backends;
+        this.policy = policy;
+        this.headers = headers;
         this.pipelineSwitch = pipelineSwitch;
     }
 
     @Override
     public boolean enabled() {
-        return true;
+        return backends != null;
     }
 
     @Override
@@ -69,6 +85,7 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
         }
         BackendFactory.PreparedSession prepared;
         try {
+            policy.check(info);
             prepared = backends.prepare(info);
         } catch (Refusal r) {
             refuse(ctx, request, info, HttpResponseStatus.valueOf(r.status()), r.getMessage());
@@ -81,6 +98,7 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
                 .set("Upgrade", "websocket")
                 .set("Connection", "Upgrade")
                 .set("Sec-WebSocket-Accept", acceptKey(key));
+        headers.addToUpgrade(response.headers());
         if (!ctx.channel().isActive()) {
             prepared.abandon();
             return;
