@@ -31,6 +31,7 @@ final class ThreadedChildProcess implements ChildProcess {
     private final Object pauseLock = new Object();
     private long pendingBytes;
     private boolean paused;
+    private boolean stderrPaused;
     private volatile boolean drainWanted;
     private volatile boolean exited;
     private boolean stdinClosed;
@@ -85,9 +86,7 @@ final class ThreadedChildProcess implements ChildProcess {
         byte[] buf = new byte[CHUNK];
         try (in) {
             while (true) {
-                if (isStdout) {
-                    waitWhilePaused();
-                }
+                waitWhilePaused(isStdout);
                 int n = in.read(buf);
                 if (n < 0) {
                     break;
@@ -108,9 +107,9 @@ final class ThreadedChildProcess implements ChildProcess {
         loop.execute(isStdout ? listener::stdoutClosed : listener::stderrClosed);
     }
 
-    private void waitWhilePaused() throws InterruptedException {
+    private void waitWhilePaused(boolean isStdout) throws InterruptedException {
         synchronized (pauseLock) {
-            while (paused) {
+            while (isStdout ? paused : stderrPaused) {
                 pauseLock.wait();
             }
         }
@@ -202,6 +201,21 @@ final class ThreadedChildProcess implements ChildProcess {
     }
 
     @Override
+    public void pauseStderr() {
+        synchronized (pauseLock) {
+            stderrPaused = true;
+        }
+    }
+
+    @Override
+    public void resumeStderr() {
+        synchronized (pauseLock) {
+            stderrPaused = false;
+            pauseLock.notifyAll();
+        }
+    }
+
+    @Override
     public boolean signalGroup(int signal) {
         List<ProcessHandle> targets = new ArrayList<>();
         process.toHandle().descendants().forEach(targets::add);
@@ -227,5 +241,6 @@ final class ThreadedChildProcess implements ChildProcess {
     public void release() {
         closeStdin();
         resumeStdout();
+        resumeStderr();
     }
 }

@@ -12,17 +12,23 @@ import io.wsbridge.http.HttpRequestRouter;
 import io.wsbridge.http.RequestIds;
 import io.wsbridge.session.BackendFactory;
 import io.wsbridge.websocket.CloseHandshake;
+import io.wsbridge.websocket.KeepAlivePing;
 import io.wsbridge.websocket.MessageSizeLimit;
 import io.wsbridge.websocket.SessionBridge;
 import io.wsbridge.websocket.StreamingFrameDecoder;
+import io.wsbridge.websocket.Subprotocols;
 import io.wsbridge.websocket.TextMessageValidator;
 import io.wsbridge.websocket.WebSocketUpgrade;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The whole life of a connection, top-down, as its pipeline.
  *
  * <pre>
+ * With --ssl, TLS comes first on every connection (of the main listeners, TCP and Unix socket):
+ *   tls          SslHandler               bytes <-> TLS records (JDK engine, TLS 1.2+, --sslca: client certs)
+ *   tls-log      HandshakeFailureLog      logs a failed handshake; removed once the handshake is done
  * Every connection starts as HTTP:
  *   http-idle    ReadTimeoutHandler       an HTTP connection that sends nothing for a while is closed
  *   http-codec   HttpServerCodec          bytes  <-> HTTP requests and responses
@@ -34,6 +40,7 @@ import java.util.List;
  *   ws-size      MessageSizeLimit         --maxframesize per whole message (1009)
  *   ws-utf8      TextMessageValidator     text messages must be UTF-8 (1007)
  *   ws-close     CloseHandshake           ping/pong, the closing handshake both ways, failures -> close frame
+ *   ws-ping      KeepAlivePing            --pingms: pings, and drops a client that sends no pong in 2 intervals
  *   ws-session   SessionBridge            message chunks <-> the backend (a child process per connection)
  * </pre>
  */
@@ -47,22 +54,30 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     private final List<HttpEndpoint> endpoints;
     private final RequestIds ids = new RequestIds();
     private final long maxMessageSize;
+    /** Puts TLS first on a pipeline (--ssl), or null: TLS classes are only loaded when it is used. */
+    private final Consumer<ChannelPipeline> tls;
+    private final long pingMs;
 
     ServerInitializer(ChannelGroup connections, BackendFactory backends, List<HttpEndpoint> endpoints,
-                      long maxMessageSize) {
+                      long maxMessageSize, Consumer<ChannelPipeline> tls, long pingMs, List<String> subprotocols) {
         this.connections = connections;
-        this.upgrades = new WebSocketUpgrade(backends, this::toWebSocket);
+        this.upgrades = new WebSocketUpgrade(backends, this::toWebSocket, new Subprotocols(subprotocols));
         this.endpoints = List.copyOf(endpoints);
         this.maxMessageSize = maxMessageSize;
+        this.tls = tls;
+        this.pingMs = pingMs;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            tls.accept(p);
+        }
         p.addLast("http-idle", new ReadTimeoutHandler(HTTP_IDLE_SECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
-        p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, false));
+        p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, tls != null));
     }
 
     /** Swaps the HTTP handlers for the WebSocket ones, right after the 101 response was written. */
@@ -76,7 +91,12 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         }
         p.addAfter(last, "ws-utf8", new TextMessageValidator());
         p.addAfter("ws-utf8", "ws-close", closing);
-        p.addAfter("ws-close", "ws-session", bridge);
+        String beforeSession = "ws-close";
+        if (pingMs > 0) {
+            p.addAfter(beforeSession, "ws-ping", new KeepAlivePing(pingMs, closing));
+            beforeSession = "ws-ping";
+        }
+        p.addAfter(beforeSession, "ws-session", bridge);
         p.remove("router");
         p.remove("http-idle");
         // Removed last: bytes it already read past the request reach ws-decoder.

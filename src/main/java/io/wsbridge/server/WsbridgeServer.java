@@ -6,6 +6,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -22,16 +23,21 @@ import io.wsbridge.process.ProcessLaunchers;
 import io.wsbridge.session.ForkLimiter;
 import io.wsbridge.session.LaunchTarget;
 import io.wsbridge.session.ProcessPerConnection;
+import io.wsbridge.session.ReverseLookup;
 import io.wsbridge.session.TargetResolver;
+import io.wsbridge.tls.ServerTls;
+import io.wsbridge.tls.TlsSetupException;
 import io.wsbridge.websocket.SessionBridge;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Wires the parts together from the {@link Config}, listens, and shuts down in order: stop accepting, close
@@ -48,8 +54,13 @@ public final class WsbridgeServer {
     private final EventLoopGroup loops = transport.newGroup(Transport.threads());
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
+    /** The main TCP listeners. */
     private final List<Channel> listeners = new ArrayList<>();
+    /** --unixsocket and --redirport listeners. */
+    private final List<Channel> otherListeners = new ArrayList<>();
     private final ForkLimiter forks;
+    private final ReverseLookup reverseLookup;
+    private UnixSocketFile unixSocket;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean stopping;
 
@@ -57,9 +68,16 @@ public final class WsbridgeServer {
      * @param environment wsbridge's own environment, for --passenv
      */
     public WsbridgeServer(Config config, Map<String, String> environment) {
+        this(config, environment, config.children().reverseLookup()
+                ? new ReverseLookup(ReverseLookup.SYSTEM, ReverseLookup.DEFAULT_TIMEOUT_MS) : null);
+    }
+
+    /** @param reverseLookup REMOTE_HOST lookups with --reverselookup (tests pass a slow one); ignored without */
+    public WsbridgeServer(Config config, Map<String, String> environment, ReverseLookup reverseLookup) {
         this.config = config;
         this.environment = environment;
         this.forks = new ForkLimiter(config.children().maxForks());
+        this.reverseLookup = config.children().reverseLookup() ? reverseLookup : null;
     }
 
     /** Binds every address; throws (after releasing what was bound) when one fails. */
@@ -74,9 +92,20 @@ public final class WsbridgeServer {
                 config.tls().enabled());
         TargetResolver targets = singleCommand(config.endpoints().command());
         ProcessPerConnection backends = new ProcessPerConnection(targets, launcher, env, forks,
-                new ProcessPerConnection.Settings(config.websocket().binary(), config.children().closeMs()));
+                new ProcessPerConnection.Settings(config.websocket().binary(), config.websocket().passStderr(),
+                        config.children().closeMs()), reverseLookup);
+        Consumer<ChannelPipeline> tls = null;
+        if (config.tls().enabled()) {
+            try {
+                tls = ServerTls.pipelineHook(config.tls()); // loads the TLS classes only now
+            } catch (TlsSetupException e) {
+                stopNow();
+                throw new ListenException(e.getMessage(), e);
+            }
+        }
         ServerInitializer initializer = new ServerInitializer(connections, backends, List.of(),
-                config.websocket().maxFrameSize());
+                config.websocket().maxFrameSize(), tls, config.websocket().pingMs(),
+                config.websocket().subprotocols());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannel())
@@ -89,16 +118,21 @@ public final class WsbridgeServer {
 
         CommandSpec command = config.endpoints().command();
         LOG.info("Serving using application   : {} {}", command.name(), String.join(" ", command.args()));
-        for (InetSocketAddress address : bindAddresses()) {
-            ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
-            if (!bound.isSuccess()) {
-                stopNow();
-                Throwable cause = bound.cause();
-                throw new ListenException("listen tcp " + describe(address) + ": " + cause.getMessage(), cause);
-            }
-            listeners.add(bound.channel());
-            LOG.info("Starting WebSocket server   : ws://{}/", describe((InetSocketAddress) bound.channel()
+        String scheme = config.tls().enabled() ? "wss" : "ws";
+        List<InetSocketAddress> addresses = config.listen().tcp() ? bindAddresses() : List.of();
+        for (InetSocketAddress address : addresses) {
+            Channel bound = bind(bootstrap, address);
+            listeners.add(bound);
+            LOG.info("Starting WebSocket server   : {}://{}/", scheme, describe((InetSocketAddress) bound
                     .localAddress(), address));
+        }
+        if (config.listen().unixSocket() != null) {
+            listenOnUnixSocket(bootstrap, config.listen().unixSocket());
+        }
+        if (config.listen().redirPort() != 0) {
+            for (int i = 0; i < addresses.size(); i++) {
+                listenForRedirects(addresses.get(i), ((InetSocketAddress) listeners.get(i).localAddress()).getPort());
+            }
         }
         long perConnection = 5; // socket, three pipes, pidfd
         int maxForks = config.children().maxForks();
@@ -108,6 +142,59 @@ public final class WsbridgeServer {
         }
         LOG.debug("Transport {}, {} event loops, child processes via {}", transport.name(), Transport.threads(),
                 launcher.name());
+    }
+
+    private Channel bind(ServerBootstrap bootstrap, InetSocketAddress address) throws ListenException {
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            stopNow();
+            Throwable cause = bound.cause();
+            throw new ListenException("listen tcp " + describe(address) + ": " + cause.getMessage(), cause);
+        }
+        return bound.channel();
+    }
+
+    /** --unixsocket: the same pipeline (TLS included, with --ssl) on a Unix domain socket. */
+    private void listenOnUnixSocket(ServerBootstrap tcp, Path path) throws ListenException {
+        UnixSocketFile file = new UnixSocketFile(path);
+        try {
+            file.clearStale();
+        } catch (ListenException e) {
+            stopNow();
+            throw e;
+        }
+        ServerBootstrap unix = tcp.clone()
+                .channel(transport.domainServerChannel())
+                .option(ChannelOption.SO_REUSEADDR, null)
+                .childOption(ChannelOption.TCP_NODELAY, null);
+        ChannelFuture bound = unix.bind(transport.domainAddress(path)).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            stopNow();
+            Throwable cause = bound.cause();
+            throw new ListenException("listen unix " + path + ": " + cause.getMessage(), cause);
+        }
+        file.bound();
+        unixSocket = file;
+        otherListeners.add(bound.channel());
+        LOG.info("Starting WebSocket server   : unix socket at {}", path);
+    }
+
+    /** --redirport on the same interface as a main listener, answering 301 towards {@code mainPort}. */
+    private void listenForRedirects(InetSocketAddress main, int mainPort) throws ListenException {
+        ServerBootstrap redirects = new ServerBootstrap()
+                .group(loops)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, alloc)
+                .childHandler(new RedirectInitializer(connections, config.tls().enabled(), mainPort));
+        InetSocketAddress address = main.getAddress() == null
+                ? new InetSocketAddress(config.listen().redirPort())
+                : new InetSocketAddress(main.getAddress(), config.listen().redirPort());
+        Channel bound = bind(redirects, address);
+        otherListeners.add(bound);
+        LOG.info("Starting redirect server   : http://{}/", describe((InetSocketAddress) bound.localAddress(),
+                address));
     }
 
     /** The ports actually bound (useful when --port is 0 in tests... and for logs). */
@@ -180,6 +267,9 @@ public final class WsbridgeServer {
         for (Channel l : listeners) {
             l.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
+        for (Channel l : otherListeners) {
+            l.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
         for (Channel c : connections) {
             c.eventLoop().execute(() -> {
                 SessionBridge bridge = c.pipeline().get(SessionBridge.class);
@@ -204,6 +294,12 @@ public final class WsbridgeServer {
     private void stopNow() {
         connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        if (unixSocket != null) {
+            unixSocket.removeIfOurs();
+        }
+        if (reverseLookup != null) {
+            reverseLookup.shutdown();
+        }
         terminated.countDown();
     }
 

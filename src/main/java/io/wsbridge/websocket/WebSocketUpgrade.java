@@ -37,10 +37,16 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
 
     private final BackendFactory backends;
     private final PipelineSwitch pipelineSwitch;
+    private final Subprotocols subprotocols;
 
     public WebSocketUpgrade(BackendFactory backends, PipelineSwitch pipelineSwitch) {
+        this(backends, pipelineSwitch, new Subprotocols(java.util.List.of()));
+    }
+
+    public WebSocketUpgrade(BackendFactory backends, PipelineSwitch pipelineSwitch, Subprotocols subprotocols) {
         this.backends = backends;
         this.pipelineSwitch = pipelineSwitch;
+        this.subprotocols = subprotocols;
     }
 
     @Override
@@ -66,9 +72,16 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
             HttpResponses.send(ctx, request, r, true);
             return;
         }
+        Subprotocols.Choice protocol = subprotocols.choose(request.headers().getAll(
+                HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+        if (protocol instanceof Subprotocols.NoneAcceptable none) {
+            refuse(ctx, request, info, HttpResponseStatus.BAD_REQUEST, none.reason());
+            return;
+        }
+        String chosen = protocol instanceof Subprotocols.Chosen c ? c.protocol() : null;
         BackendFactory.PreparedSession prepared;
         try {
-            prepared = backends.prepare(info);
+            prepared = backends.prepare(info, chosen);
         } catch (Refusal r) {
             refuse(ctx, request, info, HttpResponseStatus.valueOf(r.status()), r.getMessage());
             return;
@@ -80,6 +93,9 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
                 .set("Upgrade", "websocket")
                 .set("Connection", "Upgrade")
                 .set("Sec-WebSocket-Accept", acceptKey(key));
+        if (chosen != null) {
+            response.headers().set("Sec-WebSocket-Protocol", chosen);
+        }
         if (!ctx.channel().isActive()) {
             prepared.abandon();
             return;

@@ -1,0 +1,109 @@
+package io.wsbridge.server;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * The file of a --unixsocket listener: before binding, a socket left behind by a server that is gone is
+ * removed, but a live one (something accepts connections on it) or anything that is not a socket is never
+ * touched; after closing, our socket file is removed if it is still ours.
+ */
+final class UnixSocketFile {
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
+
+    private final Path path;
+    private Object boundKey;
+
+    UnixSocketFile(Path path) {
+        this.path = path;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** Makes the path free to bind: removes a stale socket, refuses a live one or a non-socket. */
+    void clearStale() throws ListenException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            throw new ListenException("listen unix " + path + ": " + e.getMessage(), e);
+        }
+        if (!isSocket(attributes)) {
+            throw new ListenException("listen unix " + path + ": the path exists and is not a socket; "
+                    + "remove it or choose another path", null);
+        }
+        if (live()) {
+            throw new ListenException("listen unix " + path + ": another server is listening on this socket", null);
+        }
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new ListenException("listen unix " + path + ": cannot remove the stale socket: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean isSocket(BasicFileAttributes attributes) {
+        try {
+            Object mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return mode instanceof Integer m && (m & S_IFMT) == S_IFSOCK;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return attributes.isOther(); // no "unix" view: sockets are the usual "other" files
+        }
+    }
+
+    /** Whether something accepts connections on the socket (a non-blocking connect that is not refused). */
+    private boolean live() throws ListenException {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.configureBlocking(false);
+            probe.connect(UnixDomainSocketAddress.of(path));
+            return true; // connected, or pending because its backlog is full: either way, it is alive
+        } catch (ConnectException e) {
+            return false; // ECONNREFUSED: nobody listens
+        } catch (IOException e) {
+            throw new ListenException("listen unix " + path + ": cannot check the existing socket: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Remembers which file is ours, right after binding. */
+    void bound() {
+        boundKey = key();
+    }
+
+    /** Removes the socket file if it is still the one we bound (Netty normally removes it on close). */
+    void removeIfOurs() {
+        if (boundKey == null) {
+            return;
+        }
+        Object now = key();
+        if (boundKey.equals(now)) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException ignored) {
+                // nothing more to do while exiting
+            }
+        }
+        boundKey = null;
+    }
+
+    private Object key() {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}
