@@ -25,8 +25,6 @@ import io.wsbridge.session.LaunchTarget;
 import io.wsbridge.session.ProcessPerConnection;
 import io.wsbridge.session.ReverseLookup;
 import io.wsbridge.session.TargetResolver;
-import io.wsbridge.tls.ServerTls;
-import io.wsbridge.tls.TlsSetupException;
 import io.wsbridge.websocket.SessionBridge;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -97,10 +95,10 @@ public final class WsbridgeServer {
         Consumer<ChannelPipeline> tls = null;
         if (config.tls().enabled()) {
             try {
-                tls = ServerTls.pipelineHook(config.tls()); // loads the TLS classes only now
-            } catch (TlsSetupException e) {
+                tls = TlsHook.load(config.tls()); // loads the TLS classes only now
+            } catch (ListenException e) {
                 stopNow();
-                throw new ListenException(e.getMessage(), e);
+                throw e;
             }
         }
         ServerInitializer initializer = new ServerInitializer(connections, backends, List.of(),
