@@ -43,7 +43,7 @@ final class ThreadedChildProcess implements ChildProcess {
     }
 
     static ChildProcess start(LaunchSpec spec, EventLoop loop, ChildListener listener) throws LaunchException {
-        ProcessBuilder pb = new ProcessBuilder(spec.argv());
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(spec.argv())); // argv is immutable; [0] is replaced
         pb.command().set(0, spec.executable().toString());
         pb.environment().clear();
         for (String kv : spec.environment()) {

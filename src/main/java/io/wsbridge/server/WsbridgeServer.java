@@ -125,7 +125,7 @@ public final class WsbridgeServer {
                     .localAddress(), address));
         }
         if (config.listen().unixSocket() != null) {
-            listenOnUnixSocket(bootstrap, config.listen().unixSocket());
+            listenOnUnixSocket(initializer, config.listen().unixSocket());
         }
         if (config.listen().redirPort() != 0) {
             for (int i = 0; i < addresses.size(); i++) {
@@ -153,7 +153,7 @@ public final class WsbridgeServer {
     }
 
     /** --unixsocket: the same pipeline (TLS included, with --ssl) on a Unix domain socket. */
-    private void listenOnUnixSocket(ServerBootstrap tcp, Path path) throws ListenException {
+    private void listenOnUnixSocket(ServerInitializer initializer, Path path) throws ListenException {
         UnixSocketFile file = new UnixSocketFile(path);
         try {
             file.clearStale();
@@ -161,10 +161,13 @@ public final class WsbridgeServer {
             stopNow();
             throw e;
         }
-        ServerBootstrap unix = tcp.clone()
+        ServerBootstrap unix = new ServerBootstrap()
+                .group(loops)
                 .channel(transport.domainServerChannel())
-                .option(ChannelOption.SO_REUSEADDR, null)
-                .childOption(ChannelOption.TCP_NODELAY, null);
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.ALLOCATOR, alloc)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(initializer);
         ChannelFuture bound = unix.bind(transport.domainAddress(path)).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             stopNow();
