@@ -214,12 +214,16 @@ final class ProcessSession implements Backend, ChildListener {
             client.flush();
         }
         child.closeStdin();
-        if (exit == null) {
-            // It closed its output but lives on: it has nothing more to say, so it is asked to end.
+        endIfOutputClosed();
+        tryFinish();
+    }
+
+    /** It closed its output (with --passstderr: both streams) but lives on: nothing more to say, so it ends. */
+    private void endIfOutputClosed() {
+        if (exit == null && !stdoutOpen && (stderrFramer == null || !stderrOpen)) {
             log.category("process").debug("Process STDOUT closed");
             ladder.start();
         }
-        tryFinish();
     }
 
     @Override
@@ -240,11 +244,15 @@ final class ProcessSession implements Backend, ChildListener {
     public void stderrClosed() {
         stderr.finish();
         stderrOpen = false;
-        if (stderrFramer != null && clientOpen) {
+        if (stderrFramer == null) {
+            return;
+        }
+        if (clientOpen) {
             stderrFramer.finish(client);
             client.flush();
-            tryFinish();
         }
+        endIfOutputClosed();
+        tryFinish();
     }
 
     // ---- endings ----
