@@ -3,6 +3,7 @@ package io.wsbridge.tls;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.wsbridge.logging.LogScope;
 import java.net.InetSocketAddress;
@@ -24,7 +25,9 @@ final class HandshakeFailureLog extends ChannelInboundHandlerAdapter {
                 HTTP.with("remote", remote(ctx.channel().remoteAddress()))
                         .access("TLS HANDSHAKE FAILED: {}", describe(done.cause()));
             }
+            ctx.fireUserEventTriggered(evt);
             ctx.pipeline().remove(this);
+            return;
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -39,12 +42,16 @@ final class HandshakeFailureLog extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static String describe(Throwable cause) {
+    static String describe(Throwable cause) {
         Throwable c = cause;
-        while (c.getCause() != null && c.getMessage() == null) {
+        while (c.getCause() != null && (c.getMessage() == null || c instanceof DecoderException)) {
             c = c.getCause();
         }
-        return c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
+        if (c instanceof NotSslRecordException) {
+            return "not TLS (plain HTTP on the TLS port?)"; // its message is a hex dump of what was sent
+        }
+        String message = c.getMessage() != null ? c.getMessage() : c.getClass().getSimpleName();
+        return message.length() > 200 ? message.substring(0, 200) + "..." : message;
     }
 
     private static String remote(SocketAddress address) {

@@ -3,6 +3,9 @@ package io.wsbridge.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.wsbridge.cli.Config;
 import io.wsbridge.cli.ConfigParser;
 import io.wsbridge.server.ListenException;
@@ -26,6 +29,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** --ssl, --sslcert, --sslkey, --sslca: wss:// with real certificates, mutual TLS, and bad files. */
 @Timeout(60)
@@ -75,6 +79,11 @@ class TlsTest {
     }
 
     @Test
+    void wssRoundTripWithAnEd25519Key() throws Exception {
+        roundTrip(certs.edCert, certs.edKey);
+    }
+
+    @Test
     void wssRoundTripWithPkcs8KeysAndAChainToTheRoot() throws Exception {
         roundTrip(certs.rsaCert, certs.rsaKeyPkcs8);
         // The client trusts only the root: the intermediate must come from the server's --sslcert file.
@@ -109,6 +118,10 @@ class TlsTest {
 
     @Test
     void mutualTlsRefusesClientsWithoutACertificateOrWithOneFromAnotherCa() throws Exception {
+        Logger httpLog = (Logger) LoggerFactory.getLogger("http");
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        httpLog.addAppender(logged);
         try (TestServer server = TestServer.start("--ssl", "--sslcert=" + certs.ecCert,
                 "--sslkey=" + certs.ecKeySec1, "--sslca=" + certs.caCert, "cat")) {
             assertThat(refusedAfterHandshakeAttempt(certs.clientContext(null), server.port()))
@@ -120,7 +133,12 @@ class TlsTest {
             assertThat(server.liveChildren()).isZero();
             // The same socket code gets through with a proper certificate, so the refusals above mean something.
             assertThat(refusedAfterHandshakeAttempt(certs.clientContext(certs.clientP12), server.port())).isFalse();
+        } finally {
+            httpLog.detachAppender(logged);
         }
+        assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+                .anyMatch(m -> m.startsWith("TLS HANDSHAKE FAILED: Empty client certificate chain"))
+                .anyMatch(m -> m.startsWith("TLS HANDSHAKE FAILED: PKIX path building failed"));
     }
 
     @Test

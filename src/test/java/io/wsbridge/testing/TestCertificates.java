@@ -6,16 +6,23 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.Socket;
 import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Test certificates made with the real {@code openssl} command (as users make theirs), once per test JVM:
@@ -36,6 +43,9 @@ public final class TestCertificates {
     public final Path ecCert;
     public final Path ecKeySec1;
     public final Path ecKeyPkcs8;
+    /** Ed25519 server certificate and key (PKCS#8). */
+    public final Path edCert;
+    public final Path edKey;
     /** Server certificate signed by an intermediate CA: leaf then intermediate in one file. */
     public final Path chainCert;
     public final Path chainKey;
@@ -52,6 +62,8 @@ public final class TestCertificates {
         this.ecCert = dir.resolve("ec.pem");
         this.ecKeySec1 = dir.resolve("ec-sec1.key");
         this.ecKeyPkcs8 = dir.resolve("ec-pkcs8.key");
+        this.edCert = dir.resolve("ed.pem");
+        this.edKey = dir.resolve("ed.key");
         this.chainCert = dir.resolve("chain.pem");
         this.chainKey = dir.resolve("leaf.key");
         this.clientP12 = dir.resolve("client.p12");
@@ -89,6 +101,8 @@ public final class TestCertificates {
         openssl("ecparam", "-name", "prime256v1", "-genkey", "-out", "ec-sec1.key");
         openssl("pkcs8", "-topk8", "-nocrypt", "-in", "ec-sec1.key", "-out", "ec-pkcs8.key");
         signed("ec", "ec-sec1.key", "ca", "server.ext");
+        openssl("genpkey", "-algorithm", "Ed25519", "-out", "ed.key");
+        signed("ed", "ed.key", "ca", "server.ext");
         // A chain: root -> intermediate -> leaf; the file holds leaf then intermediate.
         openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "intermediate.key");
         signed("intermediate", "intermediate.key", "ca", "ca.ext");
@@ -174,8 +188,59 @@ public final class TestCertificates {
             kmf.init(keys, "test".toCharArray());
         }
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        context.init(kmf == null ? null : new KeyManager[] {new AlwaysPresent(
+                (X509ExtendedKeyManager) kmf.getKeyManagers()[0])}, tmf.getTrustManagers(), null);
         return context;
+    }
+
+    /**
+     * Presents the client certificate whatever CAs the server asks for (the JDK would otherwise leave out a
+     * certificate the server's CA list does not name, and the test would not be testing a foreign one).
+     */
+    private static final class AlwaysPresent extends X509ExtendedKeyManager {
+        private final X509ExtendedKeyManager keys;
+        private final String alias;
+
+        AlwaysPresent(X509ExtendedKeyManager keys) {
+            this.keys = keys;
+            String[] ec = keys.getClientAliases("EC", null);
+            this.alias = ec != null && ec.length > 0 ? ec[0] : keys.getClientAliases("RSA", null)[0];
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+            return alias;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
+            return alias;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {alias};
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String name) {
+            return keys.getCertificateChain(name);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String name) {
+            return keys.getPrivateKey(name);
+        }
     }
 
     private static void deleteTree(Path dir) {
