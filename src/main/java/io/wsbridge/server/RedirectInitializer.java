@@ -1,6 +1,10 @@
 package io.wsbridge.server;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -26,10 +30,22 @@ final class RedirectInitializer extends ChannelInitializer<Channel> {
     private final int mainPort;
     private final RequestIds ids = new RequestIds();
 
-    RedirectInitializer(ChannelGroup connections, boolean tls, int mainPort) {
+    private RedirectInitializer(ChannelGroup connections, boolean tls, int mainPort) {
         this.connections = connections;
         this.tls = tls;
         this.mainPort = mainPort;
+    }
+
+    /** A bootstrap for a --redirport listener redirecting to {@code mainPort} (https with {@code tls}). */
+    static ServerBootstrap bootstrap(Transport transport, EventLoopGroup loops, ByteBufAllocator alloc,
+                                     ChannelGroup connections, boolean tls, int mainPort) {
+        return new ServerBootstrap()
+                .group(loops)
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, alloc)
+                .childHandler(new RedirectInitializer(connections, tls, mainPort));
     }
 
     @Override

@@ -29,7 +29,6 @@ import io.wsbridge.websocket.SessionBridge;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +57,7 @@ public final class WsbridgeServer {
     private final List<Channel> otherListeners = new ArrayList<>();
     private final ForkLimiter forks;
     private final ReverseLookup reverseLookup;
-    private UnixSocketFile unixSocket;
+    private UnixSocketListener unixSocket;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean stopping;
 
@@ -125,7 +124,15 @@ public final class WsbridgeServer {
                     .localAddress(), address));
         }
         if (config.listen().unixSocket() != null) {
-            listenOnUnixSocket(initializer, config.listen().unixSocket());
+            try {
+                unixSocket = UnixSocketListener.open(config.listen().unixSocket(), transport, loops, initializer,
+                        alloc, WATER_MARK);
+            } catch (ListenException e) {
+                stopNow();
+                throw e;
+            }
+            otherListeners.add(unixSocket.channel());
+            LOG.info("Starting WebSocket server   : unix socket at {}", config.listen().unixSocket());
         }
         if (config.listen().redirPort() != 0) {
             for (int i = 0; i < addresses.size(); i++) {
@@ -152,47 +159,11 @@ public final class WsbridgeServer {
         return bound.channel();
     }
 
-    /** --unixsocket: the same pipeline (TLS included, with --ssl) on a Unix domain socket. */
-    private void listenOnUnixSocket(ServerInitializer initializer, Path path) throws ListenException {
-        UnixSocketFile file = new UnixSocketFile(path);
-        try {
-            file.clearStale();
-        } catch (ListenException e) {
-            stopNow();
-            throw e;
-        }
-        ServerBootstrap unix = new ServerBootstrap()
-                .group(loops)
-                .channel(transport.domainServerChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.ALLOCATOR, alloc)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .childHandler(initializer);
-        ChannelFuture bound = unix.bind(transport.domainAddress(path)).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            stopNow();
-            Throwable cause = bound.cause();
-            throw new ListenException("listen unix " + path + ": " + cause.getMessage(), cause);
-        }
-        file.bound();
-        unixSocket = file;
-        otherListeners.add(bound.channel());
-        LOG.info("Starting WebSocket server   : unix socket at {}", path);
-    }
-
     /** --redirport on the same interface as a main listener, answering 301 towards {@code mainPort}. */
     private void listenForRedirects(InetSocketAddress main, int mainPort) throws ListenException {
-        ServerBootstrap redirects = new ServerBootstrap()
-                .group(loops)
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.ALLOCATOR, alloc)
-                .childHandler(new RedirectInitializer(connections, config.tls().enabled(), mainPort));
-        InetSocketAddress address = main.getAddress() == null
-                ? new InetSocketAddress(config.listen().redirPort())
-                : new InetSocketAddress(main.getAddress(), config.listen().redirPort());
-        Channel bound = bind(redirects, address);
+        InetSocketAddress address = new InetSocketAddress(main.getAddress(), config.listen().redirPort());
+        Channel bound = bind(RedirectInitializer.bootstrap(transport, loops, alloc, connections,
+                config.tls().enabled(), mainPort), address);
         otherListeners.add(bound);
         LOG.info("Starting redirect server   : http://{}/", describe((InetSocketAddress) bound.localAddress(),
                 address));

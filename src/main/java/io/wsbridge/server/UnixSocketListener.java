@@ -1,5 +1,13 @@
 package io.wsbridge.server;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
@@ -12,27 +20,51 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * The file of a --unixsocket listener: before binding, a socket left behind by a server that is gone is
+ * The --unixsocket listener and its file: before binding, a socket left behind by a server that is gone is
  * removed, but a live one (something accepts connections on it) or anything that is not a socket is never
- * touched; after closing, our socket file is removed if it is still ours.
+ * touched; after closing, our socket file is removed if it is still ours. Connections get the same pipeline
+ * as TCP ones (TLS included, with --ssl).
  */
-final class UnixSocketFile {
+final class UnixSocketListener {
     private static final int S_IFMT = 0170000;
     private static final int S_IFSOCK = 0140000;
 
     private final Path path;
     private Object boundKey;
+    private Channel channel;
 
-    UnixSocketFile(Path path) {
+    private UnixSocketListener(Path path) {
         this.path = path;
     }
 
-    Path path() {
-        return path;
+    /** Clears a stale socket file, binds {@code path} and serves it with {@code initializer}. */
+    static UnixSocketListener open(Path path, Transport transport, EventLoopGroup loops, ChannelHandler initializer,
+                                   ByteBufAllocator alloc, WriteBufferWaterMark waterMark) throws ListenException {
+        UnixSocketListener listener = new UnixSocketListener(path);
+        listener.clearStale();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops)
+                .channel(transport.domainServerChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.ALLOCATOR, alloc)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                .childHandler(initializer);
+        ChannelFuture bound = bootstrap.bind(transport.domainAddress(path)).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            Throwable cause = bound.cause();
+            throw new ListenException("listen unix " + path + ": " + cause.getMessage(), cause);
+        }
+        listener.channel = bound.channel();
+        listener.boundKey = listener.key();
+        return listener;
+    }
+
+    Channel channel() {
+        return channel;
     }
 
     /** Makes the path free to bind: removes a stale socket, refuses a live one or a non-socket. */
-    void clearStale() throws ListenException {
+    private void clearStale() throws ListenException {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -76,11 +108,6 @@ final class UnixSocketFile {
             throw new ListenException("listen unix " + path + ": cannot check the existing socket: " + e.getMessage(),
                     e);
         }
-    }
-
-    /** Remembers which file is ours, right after binding. */
-    void bound() {
-        boundKey = key();
     }
 
     /** Removes the socket file if it is still the one we bound (Netty normally removes it on close). */
