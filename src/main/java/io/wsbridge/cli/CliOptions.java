@@ -58,7 +58,7 @@ public final class CliOptions {
     public String sslCert;
 
     @Option(names = {"--sslkey", "-sslkey"}, paramLabel = "FILE", order = 16,
-            description = "PEM private key for --ssl (RSA or EC).")
+            description = "PEM private key for --ssl: PKCS#8, PKCS#1 or SEC1 (RSA, EC or Ed25519).")
     public String sslKey;
 
     @Option(names = {"--sslca", "-sslca"}, paramLabel = "FILE", order = 17,

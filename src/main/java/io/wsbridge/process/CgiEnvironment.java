@@ -70,7 +70,8 @@ public final class CgiEnvironment {
         add(env, "REMOTE_IDENT", "");
         add(env, "REMOTE_USER", "");
         add(env, "UNIQUE_ID", r.id());
-        add(env, "REMOTE_PORT", Integer.toString(r.remotePort()));
+        // Unix socket clients have no port: empty, as websocketd does.
+        add(env, "REMOTE_PORT", r.remotePort() > 0 ? Integer.toString(r.remotePort()) : "");
         add(env, "REQUEST_URI", r.uri());
         if (tls) {
             add(env, "HTTPS", "on");

@@ -29,6 +29,11 @@ public interface ChildProcess {
 
     void resumeStdout();
 
+    /** The same for stderr (--passstderr sends it to a client that may read slowly). */
+    void pauseStderr();
+
+    void resumeStderr();
+
     /** Sends a signal to the child's whole process group; false when nothing is left in the group. */
     boolean signalGroup(int signal);
 

@@ -115,6 +115,16 @@ final class EpollChildProcess implements ChildProcess {
     }
 
     @Override
+    public void pauseStderr() {
+        stderr.pause();
+    }
+
+    @Override
+    public void resumeStderr() {
+        stderr.resume();
+    }
+
+    @Override
     public boolean signalGroup(int signal) {
         return Posix.signal(-pid, signal);
     }

@@ -31,6 +31,7 @@ final class ThreadedChildProcess implements ChildProcess {
     private final Object pauseLock = new Object();
     private long pendingBytes;
     private boolean paused;
+    private boolean stderrPaused;
     private volatile boolean drainWanted;
     private volatile boolean exited;
     private boolean stdinClosed;
@@ -42,8 +43,7 @@ final class ThreadedChildProcess implements ChildProcess {
     }
 
     static ChildProcess start(LaunchSpec spec, EventLoop loop, ChildListener listener) throws LaunchException {
-        // A copy: the spec's list is immutable, and argv[0] is replaced below.
-        ProcessBuilder pb = new ProcessBuilder(new java.util.ArrayList<>(spec.argv()));
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(spec.argv())); // argv is immutable; [0] is replaced
         pb.command().set(0, spec.executable().toString());
         if (spec.workingDirectory() != null) {
             pb.directory(spec.workingDirectory().toFile());
@@ -89,9 +89,7 @@ final class ThreadedChildProcess implements ChildProcess {
         byte[] buf = new byte[CHUNK];
         try (in) {
             while (true) {
-                if (isStdout) {
-                    waitWhilePaused();
-                }
+                waitWhilePaused(isStdout);
                 int n = in.read(buf);
                 if (n < 0) {
                     break;
@@ -112,9 +110,9 @@ final class ThreadedChildProcess implements ChildProcess {
         loop.execute(isStdout ? listener::stdoutClosed : listener::stderrClosed);
     }
 
-    private void waitWhilePaused() throws InterruptedException {
+    private void waitWhilePaused(boolean isStdout) throws InterruptedException {
         synchronized (pauseLock) {
-            while (paused) {
+            while (isStdout ? paused : stderrPaused) {
                 pauseLock.wait();
             }
         }
@@ -206,6 +204,21 @@ final class ThreadedChildProcess implements ChildProcess {
     }
 
     @Override
+    public void pauseStderr() {
+        synchronized (pauseLock) {
+            stderrPaused = true;
+        }
+    }
+
+    @Override
+    public void resumeStderr() {
+        synchronized (pauseLock) {
+            stderrPaused = false;
+            pauseLock.notifyAll();
+        }
+    }
+
+    @Override
     public boolean signalGroup(int signal) {
         List<ProcessHandle> targets = new ArrayList<>();
         process.toHandle().descendants().forEach(targets::add);
@@ -236,5 +249,6 @@ final class ThreadedChildProcess implements ChildProcess {
     public void release() {
         closeStdin();
         resumeStdout();
+        resumeStderr();
     }
 }

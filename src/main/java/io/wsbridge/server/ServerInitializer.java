@@ -14,19 +14,25 @@ import io.wsbridge.http.RequestIds;
 import io.wsbridge.http.ResponseHeaders;
 import io.wsbridge.session.BackendFactory;
 import io.wsbridge.websocket.CloseHandshake;
+import io.wsbridge.websocket.KeepAlivePing;
 import io.wsbridge.websocket.MessageSizeLimit;
 import io.wsbridge.websocket.SessionBridge;
 import io.wsbridge.websocket.StreamingFrameDecoder;
+import io.wsbridge.websocket.Subprotocols;
 import io.wsbridge.websocket.TextMessageValidator;
 import io.wsbridge.websocket.UpgradePolicy;
 import io.wsbridge.websocket.WebSocketUpgrade;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The whole life of a connection, top-down, as its pipeline.
  *
  * <pre>
+ * With --ssl, TLS comes first on every connection (of the main listeners, TCP and Unix socket):
+ *   tls          SslHandler               bytes <-> TLS records (JDK engine, TLS 1.2+, --sslca: client certs)
+ *   tls-log      HandshakeFailureLog      logs a failed handshake; removed once the handshake is done
  * Every connection starts as HTTP:
  *   http-idle    IdleStateHandler         notices a connection without reads or write progress for a while
  *   http-codec   HttpServerCodec          bytes  <-> HTTP requests and responses
@@ -41,6 +47,7 @@ import java.util.concurrent.TimeUnit;
  *   ws-size      MessageSizeLimit         --maxframesize per whole message (1009)
  *   ws-utf8      TextMessageValidator     text messages must be UTF-8 (1007)
  *   ws-close     CloseHandshake           ping/pong, the closing handshake both ways, failures -> close frame
+ *   ws-ping      KeepAlivePing            --pingms: pings, and drops a client that sends no pong in 2 intervals
  *   ws-session   SessionBridge            message chunks <-> the backend (a child process per connection)
  * </pre>
  */
@@ -55,29 +62,42 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     private final RequestIds ids = new RequestIds();
     private final long maxMessageSize;
     private final ResponseHeaders headers;
+    /** Puts TLS first on a pipeline (--ssl), or null: TLS classes are only loaded when it is used. */
+    private final Consumer<ChannelPipeline> tls;
+    private final long pingMs;
 
     /**
-     * @param backends null when there is no WebSocket endpoint (only --staticdir / --cgidir)
-     * @param policy   checked before every upgrade (--origin, --sameorigin)
-     * @param headers  --header, --header-ws, --header-http
+     * @param backends     null when there is no WebSocket endpoint (only --staticdir / --cgidir)
+     * @param policy       checked before every upgrade (--origin, --sameorigin)
+     * @param headers      --header, --header-ws, --header-http
+     * @param tls          puts TLS first on a pipeline, or null without --ssl
+     * @param pingMs       --pingms, 0 for none
+     * @param subprotocols --subprotocol
      */
     ServerInitializer(ChannelGroup connections, BackendFactory backends, UpgradePolicy policy,
-                      ResponseHeaders headers, List<HttpEndpoint> endpoints, long maxMessageSize) {
+                      ResponseHeaders headers, List<HttpEndpoint> endpoints, long maxMessageSize,
+                      Consumer<ChannelPipeline> tls, long pingMs, List<String> subprotocols) {
         this.connections = connections;
-        this.upgrades = new WebSocketUpgrade(backends, policy, headers, this::toWebSocket);
+        this.upgrades = new WebSocketUpgrade(backends, policy, headers, this::toWebSocket,
+                new Subprotocols(subprotocols));
         this.endpoints = List.copyOf(endpoints);
         this.maxMessageSize = maxMessageSize;
         this.headers = headers;
+        this.tls = tls;
+        this.pingMs = pingMs;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            tls.accept(p);
+        }
         p.addLast("http-idle", new IdleStateHandler(true, 0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
         p.addLast("http-exchange", new HttpExchangeGuard());
-        p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, false, headers));
+        p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, tls != null, headers));
     }
 
     /** Swaps the HTTP handlers for the WebSocket ones, right after the 101 response was written. */
@@ -91,7 +111,12 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         }
         p.addAfter(last, "ws-utf8", new TextMessageValidator());
         p.addAfter("ws-utf8", "ws-close", closing);
-        p.addAfter("ws-close", "ws-session", bridge);
+        String beforeSession = "ws-close";
+        if (pingMs > 0) {
+            p.addAfter(beforeSession, "ws-ping", new KeepAlivePing(pingMs, closing));
+            beforeSession = "ws-ping";
+        }
+        p.addAfter(beforeSession, "ws-session", bridge);
         p.remove("router");
         p.remove("http-exchange");
         p.remove("http-idle");

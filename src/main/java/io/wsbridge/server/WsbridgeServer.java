@@ -6,6 +6,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
@@ -20,6 +21,7 @@ import io.wsbridge.process.ProcessLauncher;
 import io.wsbridge.process.ProcessLaunchers;
 import io.wsbridge.session.ForkLimiter;
 import io.wsbridge.session.ProcessPerConnection;
+import io.wsbridge.session.ReverseLookup;
 import io.wsbridge.websocket.SessionBridge;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Wires the parts together from the {@link Config}, listens, and shuts down in order: stop accepting, close
@@ -45,8 +48,13 @@ public final class WsbridgeServer {
     private final EventLoopGroup loops = transport.newGroup(Transport.threads());
     private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
     private final ChannelGroup connections = new DefaultChannelGroup("connections", GlobalEventExecutor.INSTANCE);
+    /** The main TCP listeners. */
     private final List<Channel> listeners = new ArrayList<>();
+    /** --unixsocket and --redirport listeners. */
+    private final List<Channel> otherListeners = new ArrayList<>();
     private final ForkLimiter forks;
+    private final ReverseLookup reverseLookup;
+    private UnixSocketListener unixSocket;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private volatile boolean stopping;
 
@@ -54,9 +62,16 @@ public final class WsbridgeServer {
      * @param environment wsbridge's own environment, for --passenv
      */
     public WsbridgeServer(Config config, Map<String, String> environment) {
+        this(config, environment, config.children().reverseLookup()
+                ? new ReverseLookup(ReverseLookup.SYSTEM, ReverseLookup.DEFAULT_TIMEOUT_MS) : null);
+    }
+
+    /** @param reverseLookup REMOTE_HOST lookups with --reverselookup (tests pass a slow one); ignored without */
+    public WsbridgeServer(Config config, Map<String, String> environment, ReverseLookup reverseLookup) {
         this.config = config;
         this.environment = environment;
         this.forks = new ForkLimiter(config.children().maxForks());
+        this.reverseLookup = config.children().reverseLookup() ? reverseLookup : null;
     }
 
     /** Binds every address; throws (after releasing what was bound) when one fails. */
@@ -78,9 +93,20 @@ public final class WsbridgeServer {
         }
         ProcessPerConnection backends = content.targets() == null ? null
                 : new ProcessPerConnection(content.targets(), launcher, env, forks,
-                new ProcessPerConnection.Settings(config.websocket().binary(), config.children().closeMs()));
+                new ProcessPerConnection.Settings(config.websocket().binary(), config.websocket().passStderr(),
+                        config.children().closeMs()), reverseLookup);
+        Consumer<ChannelPipeline> tls = null;
+        if (config.tls().enabled()) {
+            try {
+                tls = TlsHook.load(config.tls()); // loads the TLS classes only now
+            } catch (ListenException e) {
+                stopNow();
+                throw e;
+            }
+        }
         ServerInitializer initializer = new ServerInitializer(connections, backends, content.policy(),
-                content.headers(), content.endpoints(), config.websocket().maxFrameSize());
+                content.headers(), content.endpoints(), config.websocket().maxFrameSize(), tls,
+                config.websocket().pingMs(), config.websocket().subprotocols());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannel())
@@ -92,16 +118,27 @@ public final class WsbridgeServer {
                 .childHandler(initializer);
 
         ServedContent.logServing(config);
-        for (InetSocketAddress address : bindAddresses()) {
-            ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
-            if (!bound.isSuccess()) {
+        List<InetSocketAddress> addresses = config.listen().tcp() ? bindAddresses() : List.of();
+        for (InetSocketAddress address : addresses) {
+            Channel bound = bind(bootstrap, address);
+            listeners.add(bound);
+            ServedContent.logListening(config, describe((InetSocketAddress) bound.localAddress(), address));
+        }
+        if (config.listen().unixSocket() != null) {
+            try {
+                unixSocket = UnixSocketListener.open(config.listen().unixSocket(), transport, loops, initializer,
+                        alloc, WATER_MARK);
+            } catch (ListenException e) {
                 stopNow();
-                Throwable cause = bound.cause();
-                throw new ListenException("listen tcp " + describe(address) + ": " + cause.getMessage(), cause);
+                throw e;
             }
-            listeners.add(bound.channel());
-            ServedContent.logListening(config, describe((InetSocketAddress) bound.channel().localAddress(),
-                    address));
+            otherListeners.add(unixSocket.channel());
+            LOG.info("Starting WebSocket server   : unix socket at {}", config.listen().unixSocket());
+        }
+        if (config.listen().redirPort() != 0) {
+            for (int i = 0; i < addresses.size(); i++) {
+                listenForRedirects(addresses.get(i), ((InetSocketAddress) listeners.get(i).localAddress()).getPort());
+            }
         }
         long perConnection = 4; // socket and three pipes
         int maxForks = config.children().maxForks();
@@ -111,6 +148,26 @@ public final class WsbridgeServer {
         }
         LOG.debug("Transport {}, {} event loops, child processes via {}", transport.name(), Transport.threads(),
                 launcher.name());
+    }
+
+    private Channel bind(ServerBootstrap bootstrap, InetSocketAddress address) throws ListenException {
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            stopNow();
+            Throwable cause = bound.cause();
+            throw new ListenException("listen tcp " + describe(address) + ": " + cause.getMessage(), cause);
+        }
+        return bound.channel();
+    }
+
+    /** --redirport on the same interface as a main listener, answering 301 towards {@code mainPort}. */
+    private void listenForRedirects(InetSocketAddress main, int mainPort) throws ListenException {
+        InetSocketAddress address = new InetSocketAddress(main.getAddress(), config.listen().redirPort());
+        Channel bound = bind(RedirectInitializer.bootstrap(transport, loops, alloc, connections,
+                config.tls().enabled(), mainPort), address);
+        otherListeners.add(bound);
+        LOG.info("Starting redirect server   : http://{}/", describe((InetSocketAddress) bound.localAddress(),
+                address));
     }
 
     /** The ports actually bound (useful when --port is 0 in tests... and for logs). */
@@ -177,6 +234,9 @@ public final class WsbridgeServer {
         for (Channel l : listeners) {
             l.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }
+        for (Channel l : otherListeners) {
+            l.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        }
         for (Channel c : connections) {
             c.eventLoop().execute(() -> {
                 SessionBridge bridge = c.pipeline().get(SessionBridge.class);
@@ -201,6 +261,12 @@ public final class WsbridgeServer {
     private void stopNow() {
         connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        if (unixSocket != null) {
+            unixSocket.removeIfOurs();
+        }
+        if (reverseLookup != null) {
+            reverseLookup.shutdown();
+        }
         terminated.countDown();
     }
 

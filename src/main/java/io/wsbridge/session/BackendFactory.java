@@ -12,7 +12,16 @@ public interface BackendFactory {
      *
      * @throws Refusal when the request must get an HTTP error instead of 101
      */
-    PreparedSession prepare(RequestInfo request) throws Refusal;
+    default PreparedSession prepare(RequestInfo request) throws Refusal {
+        return prepare(request, null);
+    }
+
+    /**
+     * The same, for a handshake that negotiated a subprotocol (--subprotocol).
+     *
+     * @param subprotocol the chosen subprotocol, or null when none was negotiated
+     */
+    PreparedSession prepare(RequestInfo request, String subprotocol) throws Refusal;
 
     /** An accepted upgrade, before the 101 is sent. Exactly one of its methods is called. */
     interface PreparedSession {

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.wsbridge.framing.BinaryFramer;
 import io.wsbridge.framing.LineFramer;
 import io.wsbridge.framing.OutputFramer;
+import io.wsbridge.framing.TaggedLineFramer;
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.logging.LogScope;
 import io.wsbridge.process.CgiEnvironment;
@@ -40,12 +41,15 @@ final class ProcessSession implements Backend, ChildListener {
     private final ProcessPerConnection.Settings settings;
     private final LogScope log;
     private final OutputFramer framer;
+    /** --passstderr: stderr lines to the client as well (null otherwise). */
+    private final OutputFramer stderrFramer;
     private final long startNanos = System.nanoTime();
     private ChildProcess child;
     private StderrLog stderr;
     private KillLadder ladder;
     private boolean clientOpen = true;
     private boolean stdoutOpen = true;
+    private boolean stderrOpen = true;
     private boolean readingPaused;
     private ExitStatus exit;
     private boolean ladderDone;
@@ -58,11 +62,22 @@ final class ProcessSession implements Backend, ChildListener {
         this.forks = forks;
         this.settings = settings;
         this.log = log;
-        this.framer = settings.binary() ? new BinaryFramer() : new LineFramer(client.alloc());
+        if (settings.passStderr()) {
+            this.framer = new TaggedLineFramer("stdout", client.alloc());
+            this.stderrFramer = new TaggedLineFramer("stderr", client.alloc());
+        } else {
+            this.framer = settings.binary() ? new BinaryFramer() : new LineFramer(client.alloc());
+            this.stderrFramer = null;
+        }
     }
 
-    static Backend start(ClientEndpoint client, RequestInfo request, LaunchTarget target, ProcessLauncher launcher,
-                         CgiEnvironment environment, ForkLimiter forks, ProcessPerConnection.Settings settings) {
+    /**
+     * @param remoteHost REMOTE_HOST (the address, or its name with --reverselookup)
+     * @param extraEnv   further NAME=value variables (WEBSOCKET_PROTOCOL)
+     */
+    static Backend start(ClientEndpoint client, RequestInfo request, String remoteHost, LaunchTarget target,
+                         List<String> extraEnv, ProcessLauncher launcher, CgiEnvironment environment,
+                         ForkLimiter forks, ProcessPerConnection.Settings settings) {
         LogScope log = LogScope.of("session")
                 .with("url", request.url())
                 .with("id", request.id())
@@ -76,8 +91,8 @@ final class ProcessSession implements Backend, ChildListener {
         List<String> argv = new ArrayList<>(1 + target.args().size());
         argv.add(target.displayName());
         argv.addAll(target.args());
-        List<String> env = environment.forRequest(request, request.remoteAddr(), target.scriptName(),
-                target.pathInfo(), List.of());
+        List<String> env = environment.forRequest(request, remoteHost, target.scriptName(), target.pathInfo(),
+                extraEnv);
         try {
             session.child = launcher.launch(new LaunchSpec(target.executable(), argv, env), client.eventLoop(),
                     session);
@@ -158,7 +173,21 @@ final class ProcessSession implements Backend, ChildListener {
         }
         framer.frame(chunk, client);
         if (!client.isWritable()) {
-            child.pauseStdout();
+            pauseOutput();
+        }
+    }
+
+    private void pauseOutput() {
+        child.pauseStdout();
+        if (stderrFramer != null) {
+            child.pauseStderr();
+        }
+    }
+
+    private void resumeOutput() {
+        child.resumeStdout();
+        if (stderrFramer != null) {
+            child.resumeStderr();
         }
     }
 
@@ -172,7 +201,7 @@ final class ProcessSession implements Backend, ChildListener {
     @Override
     public void clientWritable() {
         if (child != null && clientOpen) {
-            child.resumeStdout();
+            resumeOutput();
         }
     }
 
@@ -184,22 +213,45 @@ final class ProcessSession implements Backend, ChildListener {
             client.flush();
         }
         child.closeStdin();
-        if (exit == null) {
-            // It closed its output but lives on: it has nothing more to say, so it is asked to end.
+        endIfOutputClosed();
+        tryFinish();
+    }
+
+    /** It closed its output (with --passstderr: both streams) but lives on: nothing more to say, so it ends. */
+    private void endIfOutputClosed() {
+        if (exit == null && !stdoutOpen && (stderrFramer == null || !stderrOpen)) {
             log.category("process").debug("Process STDOUT closed");
             ladder.start();
         }
-        tryFinish();
     }
 
     @Override
     public void stderr(ByteBuf chunk) {
-        stderr.accept(chunk);
+        if (stderrFramer == null || !clientOpen) {
+            stderr.accept(chunk);
+            return;
+        }
+        stderr.accept(chunk.retain()); // logged as well
+        stderrFramer.frame(chunk, client);
+        client.flush();
+        if (!client.isWritable()) {
+            pauseOutput();
+        }
     }
 
     @Override
     public void stderrClosed() {
         stderr.finish();
+        stderrOpen = false;
+        if (stderrFramer == null) {
+            return;
+        }
+        if (clientOpen) {
+            stderrFramer.finish(client);
+            client.flush();
+        }
+        endIfOutputClosed();
+        tryFinish();
     }
 
     // ---- endings ----
@@ -221,17 +273,21 @@ final class ProcessSession implements Backend, ChildListener {
         }
         clientOpen = false;
         framer.discard();
+        if (stderrFramer != null) {
+            stderrFramer.discard();
+        }
         if (child == null) {
             return;
         }
         child.closeStdin();
-        child.resumeStdout();
+        resumeOutput();
         ladder.start();
         tryFinish();
     }
 
     private void tryFinish() {
-        if (clientOpen && !stdoutOpen && exit != null) {
+        // With --passstderr the end waits for stderr too, so its last lines are delivered.
+        if (clientOpen && !stdoutOpen && (stderrFramer == null || !stderrOpen) && exit != null) {
             clientOpen = false;
             client.close(exit.success() ? CloseCodes.NORMAL : CloseCodes.INTERNAL_ERROR, exit.describe());
         }
@@ -267,6 +323,9 @@ final class ProcessSession implements Backend, ChildListener {
         if (!released) {
             released = true;
             framer.discard();
+            if (stderrFramer != null) {
+                stderrFramer.discard();
+            }
             ladder.cancel();
             child.release();
         }

@@ -50,6 +50,14 @@ public final class CloseHandshake extends ChannelDuplexHandler {
         ctx.fireUserEventTriggered(new ClientClosed(code, reason));
     }
 
+    /**
+     * Gives up on a client (e.g. it stopped answering pings): close frame, then TCP close at once, without
+     * waiting for a reply that is not going to come.
+     */
+    public void abort(int code, String reason) {
+        fail(code, reason);
+    }
+
     public boolean isOpen() {
         return state == State.OPEN;
     }

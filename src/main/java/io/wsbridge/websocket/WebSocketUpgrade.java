@@ -41,23 +41,27 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
     private final UpgradePolicy policy;
     private final ResponseHeaders headers;
     private final PipelineSwitch pipelineSwitch;
+    private final Subprotocols subprotocols;
 
     public WebSocketUpgrade(BackendFactory backends, PipelineSwitch pipelineSwitch) {
-        this(backends, UpgradePolicy.ALLOW_ALL, ResponseHeaders.NONE, pipelineSwitch);
+        this(backends, UpgradePolicy.ALLOW_ALL, ResponseHeaders.NONE, pipelineSwitch,
+                new Subprotocols(java.util.List.of()));
     }
 
     /**
-     * @param backends null when no WebSocket endpoint is configured (only --staticdir / --cgidir): upgrade
-     *                 requests are then plain HTTP requests like any other
-     * @param policy   checked before the backend sees the request (--origin, --sameorigin)
-     * @param headers  --header and --header-ws go on the 101
+     * @param backends     null when no WebSocket endpoint is configured (only --staticdir / --cgidir): upgrade
+     *                     requests are then plain HTTP requests like any other
+     * @param policy       checked before the backend sees the request (--origin, --sameorigin)
+     * @param headers      --header and --header-ws go on the 101
+     * @param subprotocols --subprotocol negotiation
      */
     public WebSocketUpgrade(BackendFactory backends, UpgradePolicy policy, ResponseHeaders headers,
-                            PipelineSwitch pipelineSwitch) {
+                            PipelineSwitch pipelineSwitch, Subprotocols subprotocols) {
         this.backends = backends;
         this.policy = policy;
         this.headers = headers;
         this.pipelineSwitch = pipelineSwitch;
+        this.subprotocols = subprotocols;
     }
 
     @Override
@@ -83,10 +87,17 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
             HttpResponses.send(ctx, request, r, true);
             return;
         }
+        Subprotocols.Choice protocol = subprotocols.choose(request.headers().getAll(
+                HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
+        if (protocol instanceof Subprotocols.NoneAcceptable none) {
+            refuse(ctx, request, info, HttpResponseStatus.BAD_REQUEST, none.reason());
+            return;
+        }
+        String chosen = protocol instanceof Subprotocols.Chosen c ? c.protocol() : null;
         BackendFactory.PreparedSession prepared;
         try {
             policy.check(info);
-            prepared = backends.prepare(info);
+            prepared = backends.prepare(info, chosen);
         } catch (Refusal r) {
             refuse(ctx, request, info, HttpResponseStatus.valueOf(r.status()), r.getMessage());
             return;
@@ -99,6 +110,9 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
                 .set("Connection", "Upgrade")
                 .set("Sec-WebSocket-Accept", acceptKey(key));
         headers.addToUpgrade(response.headers());
+        if (chosen != null) {
+            response.headers().set("Sec-WebSocket-Protocol", chosen);
+        }
         if (!ctx.channel().isActive()) {
             prepared.abandon();
             return;

@@ -37,15 +37,21 @@ public final class Client implements AutoCloseable {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final WebSocket ws;
 
-    private Client(String url) throws Exception {
-        this.ws = HTTP.newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create(url), new Collector())
-                .get(10, TimeUnit.SECONDS);
+    private Client(String url, HttpClient http, String... subprotocols) throws Exception {
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (subprotocols.length > 0) {
+            builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
+        }
+        this.ws = builder.buildAsync(URI.create(url), new Collector()).get(10, TimeUnit.SECONDS);
     }
 
     public static Client connect(String url) throws Exception {
-        return new Client(url);
+        return new Client(url, HTTP);
+    }
+
+    /** Through {@code http} (e.g. one with a test SSLContext for wss://), offering {@code subprotocols}. */
+    public static Client connect(String url, HttpClient http, String... subprotocols) throws Exception {
+        return new Client(url, http, subprotocols);
     }
 
     public WebSocket ws() {

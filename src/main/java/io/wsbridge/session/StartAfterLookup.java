@@ -1,0 +1,88 @@
+package io.wsbridge.session;
+
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import java.util.function.Function;
+
+/**
+ * A session whose program can only start once REMOTE_HOST is known (--reverselookup). The 101 has gone
+ * out; meanwhile the client's socket is not read, and what was already read is kept in order, then handed
+ * to the real backend when it starts. A client that leaves during the lookup gives its fork slot back at
+ * once, and no program is started for it.
+ */
+final class StartAfterLookup implements Backend {
+    private record Chunk(ByteBuf data, boolean binary, boolean last) {
+    }
+
+    private final ClientEndpoint client;
+    private final Runnable abandon;
+    private final ArrayDeque<Chunk> early = new ArrayDeque<>();
+    private Backend started;
+    private boolean closed;
+
+    /**
+     * @param start   starts the real backend with the REMOTE_HOST value
+     * @param abandon gives back what was reserved for the session (the fork slot)
+     */
+    StartAfterLookup(ClientEndpoint client, ReverseLookup lookup, String address, Function<String, Backend> start,
+                     Runnable abandon) {
+        this.client = client;
+        this.abandon = abandon;
+        client.pauseReading();
+        lookup.resolve(address, client.eventLoop(), host -> resolved(host, start));
+    }
+
+    private void resolved(String host, Function<String, Backend> start) {
+        if (closed) {
+            return;
+        }
+        started = start.apply(host);
+        // Reading resumes first: the backend may pause it again while taking the early messages.
+        client.resumeReading();
+        while (!early.isEmpty()) {
+            Chunk c = early.poll();
+            started.messageChunk(c.data(), c.binary(), c.last());
+        }
+        started.readComplete();
+    }
+
+    @Override
+    public void messageChunk(ByteBuf data, boolean binary, boolean last) {
+        if (started != null) {
+            started.messageChunk(data, binary, last);
+        } else if (closed) {
+            data.release();
+        } else {
+            early.add(new Chunk(data, binary, last));
+        }
+    }
+
+    @Override
+    public void readComplete() {
+        if (started != null) {
+            started.readComplete();
+        }
+    }
+
+    @Override
+    public void clientWritable() {
+        if (started != null) {
+            started.clientWritable();
+        }
+    }
+
+    @Override
+    public void clientClosed(int code, String reason) {
+        if (started != null) {
+            started.clientClosed(code, reason);
+            return;
+        }
+        if (!closed) {
+            closed = true;
+            while (!early.isEmpty()) {
+                early.poll().data().release();
+            }
+            abandon.run();
+        }
+    }
+}
