@@ -62,6 +62,7 @@ final class CgiExchange implements ChildListener {
     private final CgiHeaderParser parser = new CgiHeaderParser();
     private final ChannelFutureListener onClientGone = f -> clientGone();
     private ChildProcess child;
+    private String script;
     private KillLadder ladder;
     private StderrLog stderr;
     private State state = State.HEADERS;
@@ -94,23 +95,35 @@ final class CgiExchange implements ChildListener {
      */
     static void start(ChannelHandlerContext ctx, HttpRequest request, LaunchSpec spec, LogScope log, Setup setup) {
         CgiExchange exchange = new CgiExchange(ctx, request, setup, log);
-        try {
-            exchange.child = setup.launcher().launch(spec, ctx.channel().eventLoop(), exchange);
-        } catch (LaunchException e) {
-            setup.forks().release();
-            log.category("process").error("Could not launch CGI script {} ({})", spec.executable(), e.getMessage());
-            exchange.state = State.DONE;
-            exchange.sendError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "500 Internal Server Error");
-            return;
-        }
-        exchange.stderr = new StderrLog(log.with("pid", exchange.child.pid()));
-        exchange.ladder = new KillLadder(ctx.channel().eventLoop(), exchange.child, setup.closeMs(),
-                exchange::ladderDone);
+        exchange.script = spec.executable().toString();
         ctx.channel().attr(CURRENT).set(exchange);
         ctx.channel().closeFuture().addListener(exchange.onClientGone);
-        if (HttpUtil.is100ContinueExpected(request)) {
+        // Returns at once; the request body is held until the script runs (started() or startFailed()).
+        exchange.child = setup.launcher().launch(spec, ctx.channel().eventLoop(), exchange);
+        exchange.ladder = new KillLadder(ctx.channel().eventLoop(), exchange.child, setup.closeMs(),
+                exchange::ladderDone);
+        if (!exchange.released && HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
+    }
+
+    @Override
+    public void started() {
+        stderr = new StderrLog(log.with("pid", child.pid()));
+    }
+
+    @Override
+    public void startFailed(LaunchException e) {
+        setup.forks().release();
+        log.category("process").error("Could not launch CGI script {} ({})", script, e.getMessage());
+        released = true;
+        if (state == State.HEADERS) {
+            state = State.DONE;
+            sendError(HttpResponseStatus.INTERNAL_SERVER_ERROR, "500 Internal Server Error");
+        }
+        resumeReading();
+        ctx.channel().closeFuture().removeListener(onClientGone);
+        ctx.channel().attr(CURRENT).compareAndSet(this, null);
     }
 
     // ---- client -> script ----

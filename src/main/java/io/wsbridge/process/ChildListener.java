@@ -7,6 +7,16 @@ import io.netty.buffer.ByteBuf;
  * the listener from then on.
  */
 public interface ChildListener {
+    /** The child is running (its pid is known); before this, what it was asked to do was held for it. */
+    default void started() {
+    }
+
+    /**
+     * The child could not be started (the program is not executable, no memory, ...). Nothing else is
+     * reported after this.
+     */
+    void startFailed(LaunchException e);
+
     /** A chunk of stdout, as one read returned it. */
     void stdout(ByteBuf chunk);
 

@@ -56,9 +56,9 @@ final class EpollChildProcess implements ChildProcess {
         });
     }
 
-    static ChildProcess start(LaunchSpec spec, IoEventLoop loop, ByteBufAllocator alloc, ChildListener listener)
-            throws LaunchException {
-        PosixSpawner.Spawned spawned = PosixSpawner.spawn(spec);
+    /** Serves a spawned child's pipes on {@code loop}; runs on that loop. */
+    static ChildProcess attach(PosixSpawner.Spawned spawned, IoEventLoop loop, ByteBufAllocator alloc,
+                               ChildListener listener) throws LaunchException {
         EpollChildProcess child = new EpollChildProcess(spawned, loop, alloc, listener);
         try {
             PosixSpawner.setNonBlocking(spawned.stdin());

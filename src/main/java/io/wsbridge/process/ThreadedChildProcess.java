@@ -42,26 +42,9 @@ final class ThreadedChildProcess implements ChildProcess {
         this.listener = listener;
     }
 
-    static ChildProcess start(LaunchSpec spec, EventLoop loop, ChildListener listener) throws LaunchException {
-        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(spec.argv())); // argv is immutable; [0] is replaced
-        pb.command().set(0, spec.executable().toString());
-        if (spec.workingDirectory() != null) {
-            pb.directory(spec.workingDirectory().toFile());
-        }
-        pb.environment().clear();
-        for (String kv : spec.environment()) {
-            int eq = kv.indexOf('=');
-            pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            String msg = e.getMessage();
-            int colon = msg == null ? -1 : msg.lastIndexOf(", error=");
-            throw new LaunchException(colon >= 0 ? msg.substring(colon + 2) : String.valueOf(msg), e);
-        }
-        ThreadedChildProcess child = new ThreadedChildProcess(p, loop, listener);
+    /** Serves a started process with pipe threads that report on {@code loop}. */
+    static ChildProcess attach(Process process, EventLoop loop, ChildListener listener) {
+        ThreadedChildProcess child = new ThreadedChildProcess(process, loop, listener);
         child.startThreads();
         return child;
     }

@@ -56,6 +56,7 @@ public final class WsbridgeServer {
     private final ReverseLookup reverseLookup;
     private UnixSocketListener unixSocket;
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private ProcessLauncher launcher;
     private volatile boolean stopping;
 
     /**
@@ -77,7 +78,7 @@ public final class WsbridgeServer {
     /** Binds every address; throws (after releasing what was bound) when one fails. */
     public void start() throws ListenException {
         long openFiles = FileLimits.raiseToHardLimit();
-        ProcessLauncher launcher = ProcessLaunchers.choose(loops, alloc);
+        launcher = ProcessLaunchers.choose(loops, alloc);
         String fallback = ProcessLaunchers.fallbackReason(launcher);
         if (fallback != null) {
             LOG.info("Child processes use pipe threads: {}", fallback);
@@ -259,6 +260,9 @@ public final class WsbridgeServer {
     }
 
     private void stopNow() {
+        if (launcher != null) {
+            launcher.close();
+        }
         connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
         if (unixSocket != null) {

@@ -41,6 +41,7 @@ final class ProcessSession implements Backend, ChildListener {
     private final ProcessPerConnection.Settings settings;
     private final LogScope log;
     private final OutputFramer framer;
+    private String command;
     /** --passstderr: stderr lines to the client as well (null otherwise). */
     private final OutputFramer stderrFramer;
     private final long startNanos = System.nanoTime();
@@ -93,27 +94,31 @@ final class ProcessSession implements Backend, ChildListener {
         argv.addAll(target.args());
         List<String> env = environment.forRequest(request, remoteHost, target.scriptName(), target.pathInfo(),
                 extraEnv);
-        try {
-            session.child = launcher.launch(new LaunchSpec(target.executable(), argv, env), client.eventLoop(),
-                    session);
-        } catch (LaunchException e) {
-            session.launchFailed(target, e);
-            return session;
-        }
-        session.stderr = new StderrLog(session.log.with("pid", session.child.pid()));
+        session.command = target.displayName();
+        // Returns at once: the process is created off the event loop; until it runs, what we ask of it is
+        // held (started() or startFailed() follows).
+        session.child = launcher.launch(new LaunchSpec(target.executable(), argv, env), client.eventLoop(),
+                session);
         session.ladder = new KillLadder(client.eventLoop(), session.child, settings.closeMs(), session::ladderDone);
         return session;
     }
 
-    private void launchFailed(LaunchTarget target, LaunchException e) {
-        log.category("process").error("Could not launch process {} ({})", target.displayName(), e.getMessage());
+    @Override
+    public void started() {
+        stderr = new StderrLog(log.with("pid", child.pid()));
+    }
+
+    @Override
+    public void startFailed(LaunchException e) {
+        log.category("process").error("Could not launch process {} ({})", command, e.getMessage());
         forks.release();
-        exit = null;
-        clientOpen = false;
         completed = true;
         released = true;
-        client.close(CloseCodes.INTERNAL_ERROR, "cannot start program: " + e.getMessage());
-        log.access("DISCONNECT");
+        if (clientOpen) {
+            clientOpen = false;
+            client.close(CloseCodes.INTERNAL_ERROR, "cannot start program: " + e.getMessage());
+        }
+        log.with("status", "not started").access("DISCONNECT");
     }
 
     // ---- client -> child ----
@@ -276,8 +281,8 @@ final class ProcessSession implements Backend, ChildListener {
         if (stderrFramer != null) {
             stderrFramer.discard();
         }
-        if (child == null) {
-            return;
+        if (child == null || completed) {
+            return; // never started, or already over
         }
         child.closeStdin();
         resumeOutput();

@@ -59,21 +59,32 @@ class WorkingDirectoryTest {
             @Override
             public void exited(ExitStatus status) {
             }
+
+            @Override
+            public void startFailed(LaunchException e) {
+                result.completeExceptionally(e);
+            }
         };
         LaunchSpec spec = new LaunchSpec(Path.of("/bin/sh"), List.of("sh", "-c", "pwd"), List.of("PATH=/usr/bin:/bin"),
                 cwd);
         CompletableFuture<ChildProcess> child = new CompletableFuture<>();
-        loop.execute(() -> {
-            try {
-                child.complete(launcher.launch(spec, loop, listener));
-            } catch (LaunchException e) {
-                child.completeExceptionally(e);
-            }
-        });
+        loop.execute(() -> child.complete(launcher.launch(spec, loop, listener)));
         String pwd = result.get(10, TimeUnit.SECONDS);
         ChildProcess c = child.get(10, TimeUnit.SECONDS);
         loop.submit(c::release).get(10, TimeUnit.SECONDS);
         return pwd;
+    }
+
+    private static java.util.concurrent.ExecutorService spawner() {
+        return java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "test-spawner");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static ProcessLauncher threads() {
+        return new OffLoopLauncher<>(new JavaProcessStarter(), spawner());
     }
 
     @Test
@@ -82,11 +93,11 @@ class WorkingDirectoryTest {
         try {
             EventLoop loop = group.next();
             String expected = dir.toRealPath().toString();
-            assertThat(runPwd(new ThreadedLauncher(), loop, dir)).isEqualTo(expected);
+            assertThat(runPwd(threads(), loop, dir)).isEqualTo(expected);
             if (Posix.AVAILABLE && Posix.HAS_CHDIR && Epoll.isAvailable()) {
-                assertThat(runPwd(new EpollLauncher(PooledByteBufAllocator.DEFAULT), loop, dir)).isEqualTo(expected);
+                assertThat(runPwd(new OffLoopLauncher<>(new PosixStarter(PooledByteBufAllocator.DEFAULT), spawner()), loop, dir)).isEqualTo(expected);
             }
-            assertThat(runPwd(new ThreadedLauncher(), loop, null)).isEqualTo(Path.of("").toAbsolutePath().toString());
+            assertThat(runPwd(threads(), loop, null)).isEqualTo(Path.of("").toAbsolutePath().toString());
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }

@@ -1,0 +1,44 @@
+package io.wsbridge.process;
+
+import io.netty.channel.EventLoop;
+import java.io.IOException;
+import java.util.ArrayList;
+
+/** The portable fallback: java.lang.Process, served by blocking pipe threads (see ThreadedChildProcess). */
+final class JavaProcessStarter implements ProcessStarter<Process> {
+    @Override
+    public Process spawn(LaunchSpec spec) throws LaunchException {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(spec.argv())); // argv is immutable; [0] is replaced
+        pb.command().set(0, spec.executable().toString());
+        if (spec.workingDirectory() != null) {
+            pb.directory(spec.workingDirectory().toFile());
+        }
+        pb.environment().clear();
+        for (String kv : spec.environment()) {
+            int eq = kv.indexOf('=');
+            pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            String msg = e.getMessage();
+            int colon = msg == null ? -1 : msg.lastIndexOf(", error=");
+            throw new LaunchException(colon >= 0 ? msg.substring(colon + 2) : String.valueOf(msg), e);
+        }
+    }
+
+    @Override
+    public ChildProcess attach(Process spawned, EventLoop loop, ChildListener listener) {
+        return ThreadedChildProcess.attach(spawned, loop, listener);
+    }
+
+    @Override
+    public void abandon(Process spawned) {
+        spawned.destroyForcibly();
+    }
+
+    @Override
+    public String name() {
+        return "threads";
+    }
+}
