@@ -29,14 +29,22 @@ public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
     private final List<HttpEndpoint> endpoints;
     private final RequestIds ids;
     private final boolean tls;
+    private final TrustedProxies proxies;
     /** The endpoint answering the current request; its body parts go there. */
     private HttpEndpoint current;
 
     public HttpRequestRouter(UpgradeHandler upgrades, List<HttpEndpoint> endpoints, RequestIds ids, boolean tls) {
+        this(upgrades, endpoints, ids, tls, TrustedProxies.NONE);
+    }
+
+    /** @param proxies --trustproxy: whose X-Forwarded-For / X-Real-IP give the client's address */
+    public HttpRequestRouter(UpgradeHandler upgrades, List<HttpEndpoint> endpoints, RequestIds ids, boolean tls,
+                             TrustedProxies proxies) {
         this.upgrades = upgrades;
         this.endpoints = List.copyOf(endpoints);
         this.ids = ids;
         this.tls = tls;
+        this.proxies = proxies;
     }
 
     @Override
@@ -60,7 +68,7 @@ public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
 
     private void route(ChannelHandlerContext ctx, HttpRequest request) {
         current = null;
-        RequestInfo info = RequestInfos.from(ctx.channel(), request, ids.next(), tls);
+        RequestInfo info = RequestInfos.from(ctx.channel(), request, ids.next(), tls, proxies);
         if (request.decoderResult().isFailure()) {
             AccessLog.log(info, 400, "BAD REQUEST: " + request.decoderResult().cause().getMessage());
             HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "400 Bad Request"),

@@ -10,6 +10,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.wsbridge.http.HttpEndpoint;
 import io.wsbridge.http.HttpRequestRouter;
 import io.wsbridge.http.RequestIds;
+import io.wsbridge.http.TrustedProxies;
 import io.wsbridge.session.BackendFactory;
 import io.wsbridge.websocket.CloseHandshake;
 import io.wsbridge.websocket.MessageSizeLimit;
@@ -47,13 +48,15 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     private final List<HttpEndpoint> endpoints;
     private final RequestIds ids = new RequestIds();
     private final long maxMessageSize;
+    private final TrustedProxies proxies;
 
     ServerInitializer(ChannelGroup connections, BackendFactory backends, List<HttpEndpoint> endpoints,
-                      long maxMessageSize) {
+                      long maxMessageSize, TrustedProxies proxies) {
         this.connections = connections;
         this.upgrades = new WebSocketUpgrade(backends, this::toWebSocket);
         this.endpoints = List.copyOf(endpoints);
         this.maxMessageSize = maxMessageSize;
+        this.proxies = proxies;
     }
 
     @Override
@@ -62,7 +65,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = ch.pipeline();
         p.addLast("http-idle", new ReadTimeoutHandler(HTTP_IDLE_SECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
-        p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, false));
+        p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, false, proxies));
     }
 
     /** Swaps the HTTP handlers for the WebSocket ones, right after the 101 response was written. */

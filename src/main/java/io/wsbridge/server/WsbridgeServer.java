@@ -14,6 +14,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.wsbridge.cli.CommandSpec;
 import io.wsbridge.cli.Config;
 import io.wsbridge.cli.Version;
+import io.wsbridge.http.TrustedProxies;
 import io.wsbridge.logging.LogScope;
 import io.wsbridge.process.CgiEnvironment;
 import io.wsbridge.process.FileLimits;
@@ -76,7 +77,7 @@ public final class WsbridgeServer {
         ProcessPerConnection backends = new ProcessPerConnection(targets, launcher, env, forks,
                 new ProcessPerConnection.Settings(config.websocket().binary(), config.children().closeMs()));
         ServerInitializer initializer = new ServerInitializer(connections, backends, List.of(),
-                config.websocket().maxFrameSize());
+                config.websocket().maxFrameSize(), TrustedProxies.of(config.access().trustedProxies()));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannel())
