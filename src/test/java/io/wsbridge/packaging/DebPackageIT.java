@@ -41,6 +41,22 @@ class DebPackageIT {
         return Commands.run(List.of("sh", "-c", script), SYSTEM, null, 180);
     }
 
+    /**
+     * A dpkg command; while another dpkg or apt holds dpkg's lock (a package being installed elsewhere on
+     * the machine), it is tried again, for up to two minutes.
+     */
+    private static Commands.Result dpkg(String args) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            Commands.Result r = sh("dpkg " + args);
+            boolean locked = r.code() != 0 && r.stderr().contains("lock");
+            if (!locked || System.nanoTime() > deadline) {
+                return r;
+            }
+            Thread.sleep(500);
+        }
+    }
+
     private static void skip(String why) {
         String message = "SKIPPED DebPackageIT: " + why;
         System.out.println(message);
@@ -55,9 +71,9 @@ class DebPackageIT {
         if (!"root".equals(System.getProperty("user.name")) || !Commands.onPath("dpkg")) {
             skip("needs root and dpkg to install a package");
         }
-        sh("dpkg -P wsbridge >/dev/null 2>&1 || true"); // what an interrupted earlier run may have left
+        dpkg("-P wsbridge"); // what an interrupted earlier run may have left
         try {
-            sh("dpkg -i '" + DEB + "'").assertOk("dpkg -i");
+            dpkg("-i '" + DEB + "'").assertOk("dpkg -i");
             List<String> installed = List.of(sh("dpkg -L wsbridge").assertOk("dpkg -L").stdout().split("\n"));
             assertThat(installed).contains("/usr/bin/wsbridge", "/usr/share/wsbridge/wsbridge.jar",
                     "/usr/share/man/man1/wsbridge.1.gz", "/lib/systemd/system/wsbridge@.service",
@@ -72,7 +88,7 @@ class DebPackageIT {
             unitIsValid();
             servesAnInstalledExample();
 
-            sh("dpkg -r wsbridge").assertOk("dpkg -r");
+            dpkg("-r wsbridge").assertOk("dpkg -r");
             for (String path : installed) {
                 if (!SHARED.contains(path) && !path.startsWith("/etc/wsbridge")) {
                     assertThat(Path.of(path)).as("removed: %s", path).doesNotExist();
@@ -81,11 +97,11 @@ class DebPackageIT {
             assertThat(Path.of("/usr/share/wsbridge")).as("with the archive postinst made").doesNotExist();
             assertThat(Path.of("/etc/wsbridge/example.conf")).as("configuration stays until purge").exists();
 
-            sh("dpkg -P wsbridge").assertOk("dpkg -P");
+            dpkg("-P wsbridge").assertOk("dpkg -P");
             assertThat(Path.of("/etc/wsbridge")).doesNotExist();
             assertThat(sh("dpkg -s wsbridge").code()).as("no longer known to dpkg").isNotZero();
         } finally {
-            sh("dpkg -P wsbridge >/dev/null 2>&1 || true");
+            dpkg("-P wsbridge");
         }
     }
 
@@ -96,7 +112,8 @@ class DebPackageIT {
                 .isZero();
         // A Java runtime changing under /usr/lib/jvm triggers postinst, which makes the archive again.
         Files.delete(archive);
-        sh("dpkg-trigger --no-await /usr/lib/jvm && dpkg --triggers-only --pending").assertOk("trigger");
+        sh("dpkg-trigger --no-await /usr/lib/jvm").assertOk("dpkg-trigger");
+        dpkg("--triggers-only --pending").assertOk("dpkg --triggers-only");
         assertThat(archive).as("made again by the trigger").exists();
     }
 
