@@ -123,8 +123,8 @@ public final class CliOptions {
     public boolean sameOrigin;
 
     @Option(names = {"--trustproxy", "-trustproxy"}, paramLabel = "ADDR[/BITS][,...]", order = 42,
-            description = {"Reverse proxies to believe: from these peers, REMOTE_ADDR comes from",
-                    "X-Forwarded-For or X-Real-IP."})
+            description = {"Reverse proxies to believe: from them, REMOTE_ADDR is the right-most",
+                    "X-Forwarded-For address that is not a trusted proxy, else X-Real-IP."})
     public String trustProxy;
 
     // ---- responses ----

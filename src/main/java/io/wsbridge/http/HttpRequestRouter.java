@@ -34,21 +34,26 @@ public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
     private final RequestIds ids;
     private final boolean tls;
     private final ResponseHeaders headers;
+    private final TrustedProxies proxies;
     /** The endpoint answering the current request; its body parts go there. */
     private HttpEndpoint current;
 
     public HttpRequestRouter(UpgradeHandler upgrades, List<HttpEndpoint> endpoints, RequestIds ids, boolean tls) {
-        this(upgrades, endpoints, ids, tls, ResponseHeaders.NONE);
+        this(upgrades, endpoints, ids, tls, ResponseHeaders.NONE, TrustedProxies.NONE);
     }
 
-    /** @param headers --header and --header-http, for the final 404 */
+    /**
+     * @param headers --header and --header-http, for the final 404
+     * @param proxies --trustproxy: whose X-Forwarded-For / X-Real-IP give the client's address
+     */
     public HttpRequestRouter(UpgradeHandler upgrades, List<HttpEndpoint> endpoints, RequestIds ids, boolean tls,
-                             ResponseHeaders headers) {
+                             ResponseHeaders headers, TrustedProxies proxies) {
         this.upgrades = upgrades;
         this.endpoints = List.copyOf(endpoints);
         this.ids = ids;
         this.tls = tls;
         this.headers = headers;
+        this.proxies = proxies;
     }
 
     @Override
@@ -72,7 +77,7 @@ public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
 
     private void route(ChannelHandlerContext ctx, HttpRequest request) {
         current = null;
-        RequestInfo info = RequestInfos.from(ctx.channel(), request, ids.next(), tls);
+        RequestInfo info = RequestInfos.from(ctx.channel(), request, ids.next(), tls, proxies);
         if (request.decoderResult().isFailure()) {
             AccessLog.log(info, 400, "BAD REQUEST: " + request.decoderResult().cause().getMessage());
             HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "400 Bad Request"),

@@ -16,6 +16,12 @@ public final class RequestInfos {
     }
 
     public static RequestInfo from(Channel channel, HttpRequest request, String id, boolean tls) {
+        return from(channel, request, id, tls, TrustedProxies.NONE);
+    }
+
+    /** @param proxies --trustproxy: from these peers REMOTE_ADDR comes from X-Forwarded-For / X-Real-IP */
+    public static RequestInfo from(Channel channel, HttpRequest request, String id, boolean tls,
+                                   TrustedProxies proxies) {
         String uri = request.uri();
         int q = uri.indexOf('?');
         String rawPath = q < 0 ? uri : uri.substring(0, q);
@@ -29,8 +35,10 @@ public final class RequestInfos {
         request.headers().forEach(h -> headers.add(new AbstractMap.SimpleImmutableEntry<>(h.getKey(), h.getValue())));
         Peer remote = peer(channel.remoteAddress());
         Peer local = peer(channel.localAddress());
+        String client = proxies.isEmpty() ? remote.addr : proxies.clientAddress(remote.addr,
+                request.headers().getAll("X-Forwarded-For"), request.headers().get("X-Real-IP"));
         return new RequestInfo(id, request.method().name(), uri, path, rawQuery,
-                request.protocolVersion().text(), headers, remote.addr, remote.port, local.addr, local.port, tls);
+                request.protocolVersion().text(), headers, client, remote.port, local.addr, local.port, tls);
     }
 
     /** Percent-decodes a path ('+' stays '+'); an absolute-form target (http://host/p) yields its path. */

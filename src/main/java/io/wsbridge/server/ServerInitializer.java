@@ -12,6 +12,7 @@ import io.wsbridge.http.HttpExchangeGuard;
 import io.wsbridge.http.HttpRequestRouter;
 import io.wsbridge.http.RequestIds;
 import io.wsbridge.http.ResponseHeaders;
+import io.wsbridge.http.TrustedProxies;
 import io.wsbridge.session.BackendFactory;
 import io.wsbridge.websocket.CloseHandshake;
 import io.wsbridge.websocket.KeepAlivePing;
@@ -65,6 +66,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     /** Puts TLS first on a pipeline (--ssl), or null: TLS classes are only loaded when it is used. */
     private final Consumer<ChannelPipeline> tls;
     private final long pingMs;
+    private final TrustedProxies proxies;
 
     /**
      * @param backends     null when there is no WebSocket endpoint (only --staticdir / --cgidir)
@@ -73,10 +75,12 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
      * @param tls          puts TLS first on a pipeline, or null without --ssl
      * @param pingMs       --pingms, 0 for none
      * @param subprotocols --subprotocol
+     * @param proxies      --trustproxy
      */
     ServerInitializer(ChannelGroup connections, BackendFactory backends, UpgradePolicy policy,
                       ResponseHeaders headers, List<HttpEndpoint> endpoints, long maxMessageSize,
-                      Consumer<ChannelPipeline> tls, long pingMs, List<String> subprotocols) {
+                      Consumer<ChannelPipeline> tls, long pingMs, List<String> subprotocols,
+                      TrustedProxies proxies) {
         this.connections = connections;
         this.upgrades = new WebSocketUpgrade(backends, policy, headers, this::toWebSocket,
                 new Subprotocols(subprotocols));
@@ -85,6 +89,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         this.headers = headers;
         this.tls = tls;
         this.pingMs = pingMs;
+        this.proxies = proxies;
     }
 
     @Override
@@ -97,7 +102,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         p.addLast("http-idle", new IdleStateHandler(true, 0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
         p.addLast("http-exchange", new HttpExchangeGuard());
-        p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, tls != null, headers));
+        p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, tls != null, headers, proxies));
     }
 
     /** Swaps the HTTP handlers for the WebSocket ones, right after the 101 response was written. */

@@ -14,6 +14,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.wsbridge.cli.Config;
 import io.wsbridge.cli.Version;
+import io.wsbridge.http.TrustedProxies;
 import io.wsbridge.logging.LogScope;
 import io.wsbridge.process.CgiEnvironment;
 import io.wsbridge.process.FileLimits;
@@ -107,7 +108,8 @@ public final class WsbridgeServer {
         }
         ServerInitializer initializer = new ServerInitializer(connections, backends, content.policy(),
                 content.headers(), content.endpoints(), config.websocket().maxFrameSize(), tls,
-                config.websocket().pingMs(), config.websocket().subprotocols());
+                config.websocket().pingMs(), config.websocket().subprotocols(),
+                TrustedProxies.of(config.access().trustedProxies()));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannel())

@@ -81,6 +81,17 @@ public final class RawWebSocket implements AutoCloseable {
         return new RawWebSocket(a.socket, a.in, a.reply);
     }
 
+    /** Connects from a given local address (e.g. 127.0.0.2, to be a different client than 127.0.0.1). */
+    public static RawWebSocket connectFrom(String localAddress, int port, String path, Map<String, String> headers)
+            throws IOException {
+        Attempt a = attempt(localAddress, port, path, headers, 0);
+        if (a.reply.status() != 101) {
+            a.socket.close();
+            throw new IOException("upgrade refused: " + a.reply);
+        }
+        return new RawWebSocket(a.socket, a.in, a.reply);
+    }
+
     /** Sends an upgrade request and returns whatever HTTP answer came back (connection closed after). */
     public static HttpReply tryUpgrade(int port, String path, Map<String, String> headers) throws IOException {
         Attempt a = attempt(port, path, headers, 0);
@@ -105,7 +116,15 @@ public final class RawWebSocket implements AutoCloseable {
 
     private static Attempt attempt(int port, String path, Map<String, String> headers, int receiveBuffer)
             throws IOException {
+        return attempt(null, port, path, headers, receiveBuffer);
+    }
+
+    private static Attempt attempt(String localAddress, int port, String path, Map<String, String> headers,
+                                   int receiveBuffer) throws IOException {
         Socket s = new Socket();
+        if (localAddress != null) {
+            s.bind(new InetSocketAddress(localAddress, 0));
+        }
         if (receiveBuffer > 0) {
             s.setReceiveBufferSize(receiveBuffer);
         }

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Packaging step shared by the deb and dist profiles, run by Maven right after the jar is shaded:
+#  - the man page and the bash and zsh completions, generated from the command-line model (target/docs/);
+#  - the class-data-sharing class list (target/wsbridge.classlist): the classes a training run loads while it
+#    starts, serves one WebSocket connection (an echo through /bin/cat) and a plain HTTP request, and shuts
+#    down on SIGTERM. The launcher turns it into an archive (wsbridge.jsa) for the JVM it runs on.
+# Usage: packaging/build-extras.sh TARGET_DIR   (JAVA=... to use another java than the one on PATH)
+set -eu
+target=${1:?usage: build-extras.sh TARGET_DIR}
+java=${JAVA:-java}
+jar="$target/wsbridge.jar"
+here=$(cd "$(dirname "$0")" && pwd)
+
+rm -rf "$target/docs"
+"$java" -cp "$jar" io.wsbridge.docs.GenerateDocs "$target/docs"
+"$java" -jar "$jar" --license > "$target/docs/copyright"
+
+mkdir -p "$target/cds"
+raw="$target/cds/classlist.recorded"
+rm -f "$raw"
+"$java" "$here/tools/FirstEcho.java" -- "$java" -XX:DumpLoadedClassList="$raw" -XX:+UseSerialGC \
+    -jar "$jar" --address=127.0.0.1 --port='{port}' --loglevel=access /bin/cat
+# Left out: lambdas implementing picocli's interfaces (picocli is Java 5 bytecode; archiving such a lambda
+# crashes Java 17's dump, JDK-8274944, fixed in 18) and dynamic proxies (generated afresh in every run).
+grep -v -e '^@lambda-proxy .*Lpicocli/' -e 'jdk/proxy' "$raw" > "$target/wsbridge.classlist"
+echo "build-extras: $(grep -c -v '^@' "$target/wsbridge.classlist") classes in $target/wsbridge.classlist, docs in $target/docs"

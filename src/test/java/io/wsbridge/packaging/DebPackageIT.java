@@ -1,0 +1,160 @@
+package io.wsbridge.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wsbridge.cli.Version;
+import io.wsbridge.testing.Client;
+import io.wsbridge.testing.Commands;
+import io.wsbridge.testing.ExternalServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Debian package (mvn -Pdeb package) on this machine: dpkg -i, wsbridge from PATH, its man page, its
+ * systemd unit, a real WebSocket through the installed files, the class-data-sharing archive made by
+ * postinst (and again by the Java trigger), then dpkg -r and dpkg -P leave nothing behind. Needs root and
+ * dpkg, as CI has; skipped, saying so, otherwise or when the package was not built.
+ */
+@Timeout(300)
+class DebPackageIT {
+    private static final Path DEB = Path.of("target", "wsbridge_" + Version.number() + "_all.deb").toAbsolutePath();
+    private static final Map<String, String> SYSTEM = Map.of(
+            "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG", "C.UTF-8");
+    /** Directories other packages own too: dpkg keeps them. */
+    private static final List<String> SHARED = List.of("/.", "/usr", "/usr/bin", "/usr/share", "/usr/share/doc",
+            "/usr/share/man", "/usr/share/man/man1", "/usr/share/bash-completion",
+            "/usr/share/bash-completion/completions", "/usr/share/zsh", "/usr/share/zsh/vendor-completions",
+            "/etc", "/lib", "/lib/systemd", "/lib/systemd/system");
+
+    @TempDir
+    Path dir;
+
+    private static Commands.Result sh(String script) throws Exception {
+        return Commands.run(List.of("sh", "-c", script), SYSTEM, null, 180);
+    }
+
+    /**
+     * A dpkg command; while another dpkg or apt holds dpkg's lock (a package being installed elsewhere on
+     * the machine), it is tried again, for up to two minutes.
+     */
+    private static Commands.Result dpkg(String args) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (true) {
+            Commands.Result r = sh("dpkg " + args);
+            boolean locked = r.code() != 0 && r.stderr().contains("lock");
+            if (!locked || System.nanoTime() > deadline) {
+                return r;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static void skip(String why) {
+        String message = "SKIPPED DebPackageIT: " + why;
+        System.out.println(message);
+        Assumptions.abort(message);
+    }
+
+    @Test
+    void installsRunsAndUninstallsCleanly() throws Exception {
+        if (!Files.exists(DEB)) {
+            skip(DEB + " not built (mvn -B -Pdeb -DskipTests package)");
+        }
+        if (!"root".equals(System.getProperty("user.name")) || !Commands.onPath("dpkg")) {
+            skip("needs root and dpkg to install a package");
+        }
+        dpkg("-P wsbridge"); // what an interrupted earlier run may have left
+        try {
+            dpkg("-i '" + DEB + "'").assertOk("dpkg -i");
+            List<String> installed = List.of(sh("dpkg -L wsbridge").assertOk("dpkg -L").stdout().split("\n"));
+            assertThat(installed).contains("/usr/bin/wsbridge", "/usr/share/wsbridge/wsbridge.jar",
+                    "/usr/share/man/man1/wsbridge.1.gz", "/lib/systemd/system/wsbridge@.service",
+                    "/etc/wsbridge/example.conf", "/usr/share/bash-completion/completions/wsbridge",
+                    "/usr/share/zsh/vendor-completions/_wsbridge", "/usr/share/doc/wsbridge/copyright",
+                    "/usr/share/doc/wsbridge/examples/greeter.sh");
+
+            assertThat(sh("cd / && wsbridge --version").assertOk("wsbridge --version").stdout())
+                    .startsWith("wsbridge " + Version.number() + " (Java ");
+            classDataArchiveWasMadeForTheInstalledJava();
+            manPageRenders();
+            unitIsValid();
+            servesAnInstalledExample();
+
+            dpkg("-r wsbridge").assertOk("dpkg -r");
+            for (String path : installed) {
+                if (!SHARED.contains(path) && !path.startsWith("/etc/wsbridge")) {
+                    assertThat(Path.of(path)).as("removed: %s", path).doesNotExist();
+                }
+            }
+            assertThat(Path.of("/usr/share/wsbridge")).as("with the archive postinst made").doesNotExist();
+            assertThat(Path.of("/etc/wsbridge/example.conf")).as("configuration stays until purge").exists();
+
+            dpkg("-P wsbridge").assertOk("dpkg -P");
+            assertThat(Path.of("/etc/wsbridge")).doesNotExist();
+            assertThat(sh("dpkg -s wsbridge").code()).as("no longer known to dpkg").isNotZero();
+        } finally {
+            dpkg("-P wsbridge");
+        }
+    }
+
+    private static void classDataArchiveWasMadeForTheInstalledJava() throws Exception {
+        Path archive = Path.of("/usr/share/wsbridge/wsbridge.jsa");
+        assertThat(archive).as("made by postinst").exists();
+        assertThat(sh("JAVA_OPTS=-Xshare:on wsbridge --version").code()).as("the archive fits the installed JVM")
+                .isZero();
+        // A Java runtime changing under /usr/lib/jvm triggers postinst, which makes the archive again.
+        Files.delete(archive);
+        sh("dpkg-trigger --no-await /usr/lib/jvm").assertOk("dpkg-trigger");
+        dpkg("--triggers-only --pending").assertOk("dpkg --triggers-only");
+        assertThat(archive).as("made again by the trigger").exists();
+    }
+
+    private static void manPageRenders() throws Exception {
+        Commands.Result man = sh("MANPAGER=cat MANWIDTH=100 man wsbridge");
+        if (man.code() != 0 && !Commands.onPath("man")) {
+            System.out.println("SKIPPED man wsbridge: man is not installed; checked with groff instead");
+            man = sh("zcat /usr/share/man/man1/wsbridge.1.gz | groff -man -Tutf8");
+        }
+        man.assertOk("man wsbridge");
+        assertThat(man.stdout()).contains("WSBRIDGE(1)", "--trustproxy", "EXIT STATUS");
+    }
+
+    private static void unitIsValid() throws Exception {
+        if (!Commands.onPath("systemd-analyze")) {
+            System.out.println("SKIPPED systemd-analyze verify: systemd-analyze is not installed");
+            return;
+        }
+        Commands.Result verify = sh("systemd-analyze verify /lib/systemd/system/wsbridge@.service");
+        assertThat(verify.stdout() + verify.stderr()).isEmpty();
+        assertThat(verify.code()).isZero();
+    }
+
+    private void servesAnInstalledExample() throws Exception {
+        int port = ExternalServer.freePort();
+        List<String> command = new ArrayList<>(List.of("/usr/bin/wsbridge", "--address=127.0.0.1", "--port=" + port,
+                "/usr/share/doc/wsbridge/examples/greeter.sh"));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(SYSTEM);
+        Path log = dir.resolve("server.log");
+        Process server = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            DistArchiveIT.awaitListening(log, server);
+            try (Client client = Client.connect("ws://127.0.0.1:" + port + "/")) {
+                client.send("deb");
+                assertThat(client.nextText(10)).isEqualTo("Hello deb!");
+            }
+        } finally {
+            server.destroy();
+            assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+}
