@@ -62,6 +62,32 @@ public final class BrowserPage implements AutoCloseable {
         return List.copyOf(log);
     }
 
+    /** Waits until a line of {@link #log()} contains {@code fragment} (log events arrive asynchronously). */
+    public String awaitLog(String fragment, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (String line : log) {
+                if (line.contains(fragment)) {
+                    return line;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the browser logged nothing containing \"" + fragment + "\" within "
+                        + timeout + "; it logged: " + log());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Waits for Chromium's log line about an upgrade to {@code url} refused with HTTP {@code status}: the page
+     * itself only sees an error event and a 1006 close, the status is in the browser's log.
+     */
+    public void awaitRefusedHandshake(String url, int status) throws InterruptedException {
+        awaitLog("WebSocket connection to '" + url + "' failed: Error during WebSocket handshake: "
+                + "Unexpected response code: " + status, Duration.ofSeconds(5));
+    }
+
     /** Loads {@code url} and waits for its load event. */
     public BrowserPage navigate(String url) throws Exception {
         CompletableFuture<Map<String, Object>> loaded = cdp.nextEvent(sessionId, "Page.loadEventFired");

@@ -22,6 +22,7 @@ public final class TestPage {
             Files.writeString(dir.resolve("index.html"), """
                     <!DOCTYPE html>
                     <html lang="en"><head><meta charset="utf-8"><title>wsbridge browser test</title>
+                    <link rel="icon" href="data:,">
                     <script src="probe.js"></script></head><body></body></html>
                     """);
             try (InputStream probe = TestPage.class.getResourceAsStream("probe.js")) {
