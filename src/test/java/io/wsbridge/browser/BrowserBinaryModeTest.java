@@ -94,7 +94,9 @@ class BrowserBinaryModeTest {
 
     @AfterEach
     void closePage() throws Exception {
-        page.close();
+        if (page != null) {
+            page.close();
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -236,14 +238,14 @@ class BrowserBinaryModeTest {
                 r.ws.send(data.buffer);
                 const afterSend = r.ws.bufferedAmount;
                 const samples = [];
-                await within(30000, 'bufferedAmount to drain', new Promise(resolve => {
+                await within(20000, 'bufferedAmount to drain', new Promise(resolve => {
                   const poll = () => {
                     samples.push(r.ws.bufferedAmount);
                     if (r.ws.bufferedAmount === 0) resolve(); else setTimeout(poll, 5);
                   };
                   poll();
                 }));
-                await r.waitClosed(30000);
+                await r.waitClosed(20000);
                 const answer = new TextDecoder().decode(concat(await Promise.all(r.data.map(bytesOf)))).trim();
                 return {before, afterSend, last: samples[samples.length - 1], polls: samples.length,
                         childSha256: answer, pageSha256: expected, close: r.events[r.events.length - 1]};""");

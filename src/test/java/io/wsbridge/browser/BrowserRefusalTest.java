@@ -107,8 +107,9 @@ class BrowserRefusalTest {
         }
     }
 
+    /** Cleanly: before the server waited for the browser's close frame, one shutdown in five was unclean. */
     @Test
-    void serverShutdownClosesWith1001() throws Exception {
+    void serverShutdownClosesCleanlyWith1001() throws Exception {
         TestServer server = server();
         try (BrowserPage page = browser.newPage().navigate("http://127.0.0.1:" + server.port() + "/")) {
             page.evaluate("""

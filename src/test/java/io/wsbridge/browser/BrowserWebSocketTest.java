@@ -69,7 +69,9 @@ class BrowserWebSocketTest {
 
     @AfterEach
     void closePage() throws Exception {
-        page.close();
+        if (page != null) {
+            page.close();
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -1,7 +1,6 @@
 package io.wsbridge.testing.browser;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class BrowserPage implements AutoCloseable {
     private static final Duration TIMEOUT = Chromium.CALL_TIMEOUT;
+    /** Longer than any wait inside the test scripts (within(...)), so those report what they waited for. */
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(60);
 
     private final Cdp cdp;
     private final String targetId;
@@ -98,6 +99,7 @@ public final class BrowserPage implements AutoCloseable {
         try {
             loaded.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
+            loaded.cancel(false);
             throw new AssertionError(url + " did not finish loading within " + TIMEOUT);
         }
         return this;
@@ -113,7 +115,7 @@ public final class BrowserPage implements AutoCloseable {
         params.put("awaitPromise", true);
         params.put("returnByValue", true);
         params.put("userGesture", false);
-        Map<String, Object> result = call("Runtime.evaluate", params);
+        Map<String, Object> result = cdp.call(sessionId, "Runtime.evaluate", params, SCRIPT_TIMEOUT);
         if (result.get("exceptionDetails") instanceof Map<?, ?> details) {
             throw new AssertionError("JavaScript failed: " + describe(details) + "\nbrowser log: " + log());
         }
@@ -197,16 +199,16 @@ public final class BrowserPage implements AutoCloseable {
         return cdp.call(sessionId, method, params, TIMEOUT);
     }
 
+    /** An exception's message and stack when the page threw an Error, else what was thrown, else the summary. */
     private static String describe(Map<?, ?> details) {
-        List<String> parts = new ArrayList<>();
-        if (details.get("exception") instanceof Map<?, ?> exception && exception.get("description") != null) {
-            parts.add(String.valueOf(exception.get("description")));
-        } else if (details.get("exception") instanceof Map<?, ?> exception && exception.get("value") != null) {
-            parts.add(String.valueOf(exception.get("value")));
-        } else {
-            parts.add(String.valueOf(details.get("text")));
+        if (details.get("exception") instanceof Map<?, ?> exception) {
+            Object described = exception.get("description") != null ? exception.get("description")
+                    : exception.get("value");
+            if (described != null) {
+                return String.valueOf(described);
+            }
         }
-        return String.join(" ", parts);
+        return String.valueOf(details.get("text"));
     }
 
     @Override

@@ -60,12 +60,13 @@ public final class Cdp implements AutoCloseable {
         EventListener listener = new EventListener() {
             @Override
             public void onEvent(String s, String m, Map<String, Object> params) {
-                if (m.equals(method) && Objects.equals(s, sessionId) && next.complete(params)) {
-                    removeListener(this);
+                if (m.equals(method) && Objects.equals(s, sessionId)) {
+                    next.complete(params);
                 }
             }
         };
         addListener(listener);
+        next.whenComplete((v, e) -> removeListener(listener)); // also when the caller gives up (cancel)
         closed.whenComplete((v, e) -> next.completeExceptionally(new IllegalStateException("DevTools connection closed")));
         return next;
     }
