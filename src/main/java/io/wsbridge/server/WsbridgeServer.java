@@ -258,6 +258,9 @@ public final class WsbridgeServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Let the clients finish the closing handshake (their close frame back, then each connection closes
+        // itself): a socket closed under an unread close frame is reset, and browsers report wasClean=false.
+        connections.newCloseFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
         stopNow();
     }
 
