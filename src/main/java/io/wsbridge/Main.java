@@ -17,6 +17,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Netty 4.2 reports buffer allocations as JFR events; setting that machinery up costs a fresh server
+        // tens of milliseconds on its first connections. Off unless asked for (-Dio.netty.jfr.enabled=true).
+        if (System.getProperty("io.netty.jfr.enabled") == null) {
+            System.setProperty("io.netty.jfr.enabled", "false");
+        }
         ConfigParser.Outcome outcome = new ConfigParser(System.getenv()).parse(args);
         if (outcome instanceof ConfigParser.Exit exit) {
             ConfigParser.print(exit, new PrintWriter(System.out, true, StandardCharsets.UTF_8),

@@ -1,7 +1,6 @@
 package io.wsbridge.logging;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
@@ -13,25 +12,25 @@ import org.slf4j.spi.LoggingEventBuilder;
  */
 public final class LogScope {
     private final Logger logger;
-    private final List<String> keys;
-    private final List<Object> values;
+    private final String[] keys;
+    private final Object[] values;
 
-    private LogScope(Logger logger, List<String> keys, List<Object> values) {
+    private LogScope(Logger logger, String[] keys, Object[] values) {
         this.logger = logger;
         this.keys = keys;
         this.values = values;
     }
 
     public static LogScope of(String category) {
-        return new LogScope(LoggerFactory.getLogger(category), List.of(), List.of());
+        return new LogScope(LoggerFactory.getLogger(category), new String[0], new Object[0]);
     }
 
     /** A scope with one more association; this one is unchanged. */
     public LogScope with(String key, Object value) {
-        List<String> k = new ArrayList<>(keys);
-        List<Object> v = new ArrayList<>(values);
-        k.add(key);
-        v.add(value);
+        String[] k = Arrays.copyOf(keys, keys.length + 1);
+        Object[] v = Arrays.copyOf(values, values.length + 1);
+        k[keys.length] = key;
+        v[values.length] = value;
         return new LogScope(logger, k, v);
     }
 
@@ -85,8 +84,8 @@ public final class LogScope {
     }
 
     private void emit(LoggingEventBuilder builder, String format, Object[] args) {
-        for (int i = 0; i < keys.size(); i++) {
-            builder = builder.addKeyValue(keys.get(i), values.get(i));
+        for (int i = 0; i < keys.length; i++) {
+            builder = builder.addKeyValue(keys[i], values[i]);
         }
         builder.log(format, args);
     }

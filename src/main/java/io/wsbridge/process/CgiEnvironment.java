@@ -118,7 +118,21 @@ public final class CgiEnvironment {
         if (value == null) {
             return "";
         }
+        int n = value.length();
+        if (n == 0 || (value.charAt(0) > ' ' && value.charAt(n - 1) > ' ' && cleanInside(value))) {
+            return value; // the usual case, without a copy
+        }
         return value.replace('\n', ' ').replace('\r', ' ').replace('\0', ' ').trim();
+    }
+
+    private static boolean cleanInside(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\0') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Host header split into name and port, without IPv6 brackets; the default port when none is given. */
