@@ -22,6 +22,14 @@ public final class Main {
         if (System.getProperty("io.netty.jfr.enabled") == null) {
             System.setProperty("io.netty.jfr.enabled", "false");
         }
+        // SLF4J would scan the class path for logging providers; there is exactly one.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
+            if (System.getProperty("slf4j.internal.verbosity") == null) {
+                System.setProperty("slf4j.internal.verbosity", "WARN"); // no note on stderr about the above
+            }
+        }
+        StartupPreload preload = StartupPreload.startUnlessPrintOnly(args);
         ConfigParser.Outcome outcome = new ConfigParser(System.getenv()).parse(args);
         if (outcome instanceof ConfigParser.Exit exit) {
             ConfigParser.print(exit, new PrintWriter(System.out, true, StandardCharsets.UTF_8),
@@ -30,6 +38,7 @@ public final class Main {
             return;
         }
         Config config = ((ConfigParser.Run) outcome).config();
+        preload.awaitLogging();
         LogSetup.apply(config.logLevel());
         WsbridgeServer server = new WsbridgeServer(config, System.getenv());
         try {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
 
 /**
  * Turns argv into a validated {@link Config}, with websocketd's parsing rules: options stop at the first
@@ -37,15 +36,14 @@ public final class ConfigParser {
     }
 
     public Outcome parse(String... args) {
-        CliOptions options = new CliOptions();
-        CommandLine cli = newCommandLine(options);
+        CliOptions options;
         try {
-            cli.parseArgs(args);
-        } catch (ParameterException e) {
+            options = CliOptions.from(FlagParser.parse(args));
+        } catch (FlagParser.UsageException e) {
             return new Exit(ExitCode.USAGE, "", e.getMessage() + "\n" + SHORT_HELP);
         }
         if (options.help) {
-            return new Exit(ExitCode.OK, cli.getUsageMessage(), "");
+            return new Exit(ExitCode.OK, newCommandLine().getUsageMessage(), "");
         }
         if (options.version) {
             return new Exit(ExitCode.OK, Version.line() + "\n", "");
@@ -63,14 +61,17 @@ public final class ConfigParser {
         }
     }
 
-    /** The picocli model with websocketd's parsing rules; also used to generate the man page and completion. */
-    public static CommandLine newCommandLine(CliOptions options) {
-        CommandLine cli = new CommandLine(options);
+    /**
+     * picocli's model of the command line, for --help, the man page and the completions. It is set up to parse as
+     * {@link FlagParser} does (stop at COMMAND, no @file expansion, no clustering, last value wins, Go's
+     * booleans), so completions and anything else that parses with it agree.
+     */
+    public static CommandLine newCommandLine() {
+        CommandLine cli = new CommandLine(CliSpec.build());
         cli.setStopAtPositional(true);
         cli.setExpandAtFiles(false);
         cli.setPosixClusteredShortOptionsAllowed(false);
         cli.setOverwrittenOptionsAllowed(true);
-        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.registerConverter(Boolean.class, ConfigParser::parseGoBool);
         cli.registerConverter(Boolean.TYPE, ConfigParser::parseGoBool);
         return cli;

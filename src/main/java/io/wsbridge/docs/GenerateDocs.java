@@ -1,6 +1,5 @@
 package io.wsbridge.docs;
 
-import io.wsbridge.cli.CliOptions;
 import io.wsbridge.cli.ConfigParser;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +29,7 @@ public final class GenerateDocs {
     }
 
     public static void write(Path dir) throws IOException {
-        CommandLine cli = ConfigParser.newCommandLine(new CliOptions());
+        CommandLine cli = ConfigParser.newCommandLine();
         Path man = Files.createDirectories(dir.resolve("man"));
         String page = ManPage.render(cli.getCommandSpec());
         Files.writeString(man.resolve("wsbridge.1"), page, StandardCharsets.UTF_8);

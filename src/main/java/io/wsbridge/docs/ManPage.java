@@ -19,7 +19,7 @@ public final class ManPage {
 
     public static String render(CommandSpec spec) {
         StringBuilder out = new StringBuilder();
-        out.append(".\\\" Generated from wsbridge's command-line model (io.wsbridge.cli.CliOptions); do not edit.\n");
+        out.append(".\\\" Generated from wsbridge's command-line model (io.wsbridge.cli.CliSpec); do not edit.\n");
         out.append(".TH WSBRIDGE 1 \"\" \"wsbridge ").append(Version.number()).append("\" \"User Commands\"\n");
         out.append(".SH NAME\n");
         String what = lowerFirst(join(spec.usageMessage().header())).replaceAll("\\.$", "");

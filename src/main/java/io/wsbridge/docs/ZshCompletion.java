@@ -22,7 +22,7 @@ public final class ZshCompletion {
     public static String render(CommandSpec spec) {
         StringBuilder out = new StringBuilder();
         out.append("#compdef wsbridge\n");
-        out.append("# Generated from wsbridge's command-line model (io.wsbridge.cli.CliOptions); do not edit.\n\n");
+        out.append("# Generated from wsbridge's command-line model (io.wsbridge.cli.CliSpec); do not edit.\n\n");
         out.append("_arguments -S \\\n");
         List<OptionSpec> options = new ArrayList<>(spec.options());
         options.sort(Comparator.comparingInt(OptionSpec::order));

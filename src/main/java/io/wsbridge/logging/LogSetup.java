@@ -3,7 +3,6 @@ package io.wsbridge.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator;
-import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
@@ -14,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Configures logback in code (found through ServiceLoader, so no XML is parsed at start-up): one console
- * appender on stdout with websocketd's layout, and a threshold set from --loglevel.
+ * appender on stdout with websocketd's layout, and a threshold set from --loglevel. It is the only
+ * configurator in the jar, so it carries no rank annotation (reading one costs a fresh JVM tens of ms).
  */
-@ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
     private static final String THRESHOLD_NAME = "wsbridge-threshold";
 
@@ -52,6 +51,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
     /** Applies --loglevel; call once the command line is parsed. */
     public static void apply(LogLevel level) {
+        DeferredNettyLogging.ready();
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
             return;
         }

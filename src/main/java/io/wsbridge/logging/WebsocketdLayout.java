@@ -4,11 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.LayoutBase;
 import io.wsbridge.cli.LogLevel;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.event.KeyValuePair;
 
 /**
@@ -17,8 +13,7 @@ import org.slf4j.event.KeyValuePair;
  * Key/value pairs come from SLF4J's fluent API ({@code addKeyValue}); the category is the logger name.
  */
 public final class WebsocketdLayout extends LayoutBase<ILoggingEvent> {
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.US).withZone(ZoneId.systemDefault());
+    private final Rfc1123Time clock = new Rfc1123Time(java.util.TimeZone.getDefault());
 
     /** Formatting a timestamp costs more than the rest of the line; lines within one second share it. */
     private long cachedSecond = Long.MIN_VALUE;
@@ -53,7 +48,7 @@ public final class WebsocketdLayout extends LayoutBase<ILoggingEvent> {
         long second = Math.floorDiv(millis, 1000);
         if (second != cachedSecond) {
             cachedSecond = second;
-            cachedTime = TIME.format(Instant.ofEpochMilli(millis));
+            cachedTime = clock.format(millis);
         }
         return cachedTime;
     }

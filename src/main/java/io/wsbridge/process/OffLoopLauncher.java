@@ -66,6 +66,15 @@ final class OffLoopLauncher<S> implements ProcessLauncher {
     }
 
     @Override
+    public void runInBackground(Runnable task) {
+        try {
+            spawners.execute(task);
+        } catch (RejectedExecutionException ignored) {
+            // shutting down
+        }
+    }
+
+    @Override
     public void close() {
         spawners.shutdown();
     }

@@ -15,6 +15,9 @@ public interface ProcessLauncher extends AutoCloseable {
     /** A short name for logs and benchmarks ("epoll" or "threads"). */
     String name();
 
+    /** Runs set-up work that needs the native binding (e.g. raising limits) where processes are made. */
+    void runInBackground(Runnable task);
+
     /** Stops creating processes (server shutdown); children already running are not affected. */
     @Override
     void close();

@@ -78,12 +78,7 @@ public final class WsbridgeServer {
 
     /** Binds every address; throws (after releasing what was bound) when one fails. */
     public void start() throws ListenException {
-        long openFiles = FileLimits.raiseToHardLimit();
         launcher = ProcessLaunchers.choose(loops, alloc);
-        String fallback = ProcessLaunchers.fallbackReason(launcher);
-        if (fallback != null) {
-            LOG.info("Child processes use pipe threads: {}", fallback);
-        }
         CgiEnvironment env = new CgiEnvironment(Version.serverSoftware(), config.children().passEnv(), environment,
                 config.tls().enabled());
         ServedContent content;
@@ -143,14 +138,20 @@ public final class WsbridgeServer {
                 listenForRedirects(addresses.get(i), ((InetSocketAddress) listeners.get(i).localAddress()).getPort());
             }
         }
+        // Needs the native binding, which may still be loading: done off the start-up path.
+        launcher.runInBackground(this::raiseOpenFilesLimit);
+        LOG.debug("Transport {}, {} event loops", transport.name(), Transport.threads());
+    }
+
+    /** As websocketd: the soft limit goes up to the hard one; say so when that caps --maxforks. */
+    private void raiseOpenFilesLimit() {
+        long openFiles = FileLimits.raiseToHardLimit();
         long perConnection = 4; // socket and three pipes
         int maxForks = config.children().maxForks();
         if (maxForks > 0 && openFiles > 0 && (long) maxForks * perConnection > openFiles) {
             LOG.info("Open files limit {} allows about {} connections, below --maxforks={}", openFiles,
                     openFiles / perConnection, maxForks);
         }
-        LOG.debug("Transport {}, {} event loops, child processes via {}", transport.name(), Transport.threads(),
-                launcher.name());
     }
 
     private Channel bind(ServerBootstrap bootstrap, InetSocketAddress address) throws ListenException {

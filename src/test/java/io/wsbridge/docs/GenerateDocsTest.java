@@ -2,7 +2,6 @@ package io.wsbridge.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wsbridge.cli.CliOptions;
 import io.wsbridge.cli.ConfigParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,7 @@ class GenerateDocsTest {
     }
 
     private static List<OptionSpec> options() {
-        return ConfigParser.newCommandLine(new CliOptions()).getCommandSpec().options();
+        return ConfigParser.newCommandLine().getCommandSpec().options();
     }
 
     /** What the user sees in --help: every option name in the option column. */

@@ -1,0 +1,70 @@
+package io.wsbridge;
+
+import io.netty.channel.epoll.Epoll;
+import io.wsbridge.logging.DeferredNettyLogging;
+import io.wsbridge.process.ProcessLaunchers;
+import java.util.Set;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up work that does not depend on the command line, begun on background threads while the main thread
+ * parses it: loading the native libraries (JNA for posix_spawn, Netty's epoll) and setting up logging take
+ * about as long as everything else before the server listens, and two cores can do them side by side.
+ * Class initialisation is thread-safe, so the main thread simply waits where it needs one that is not done;
+ * logging is the exception (SLF4J hands out stand-in loggers to callers that come while it initialises), so
+ * the main thread waits for it explicitly before it logs anything.
+ */
+final class StartupPreload {
+    /** Flags that only print something: no server follows, so nothing is preloaded. */
+    private static final Set<String> PRINT_ONLY = Set.of("--help", "-help", "-h", "--version", "-version",
+            "--license", "-license");
+
+    private final Thread logging;
+
+    private StartupPreload(Thread logging) {
+        this.logging = logging;
+    }
+
+    static StartupPreload startUnlessPrintOnly(String[] args) {
+        for (String a : args) {
+            if (PRINT_ONLY.contains(a)) {
+                return new StartupPreload(null);
+            }
+        }
+        DeferredNettyLogging.install(); // Netty's class set-up then need not wait for logging's
+        Thread logging = daemon("wsbridge-preload-logging", () -> {
+            try {
+                LoggerFactory.getILoggerFactory();
+            } finally {
+                DeferredNettyLogging.ready();
+            }
+        });
+        daemon("wsbridge-preload-spawn", ProcessLaunchers::preload);
+        daemon("wsbridge-preload-epoll", Epoll::isAvailable);
+        return new StartupPreload(logging);
+    }
+
+    /** Waits until logging is set up (call before the first log line). */
+    void awaitLogging() {
+        if (logging != null) {
+            try {
+                logging.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static Thread daemon(String name, Runnable task) {
+        Thread t = new Thread(() -> {
+            try {
+                task.run();
+            } catch (Throwable ignored) {
+                // the main thread runs into the same problem where it matters, and reports it there
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}

@@ -1,0 +1,113 @@
+package io.wsbridge.cli;
+
+import java.util.List;
+
+/**
+ * Every command-line option, once: the fast parser ({@link FlagParser}) and picocli's model for --help, the man
+ * page and the completions ({@link CliSpec}) are both made from this table, so they cannot drift apart.
+ *
+ * @param name        the name without dashes; it is accepted as {@code --name} and {@code -name}, as Go's flag
+ *                    package (websocketd) accepts both
+ * @param kind        what value it takes
+ * @param paramLabel  how its value is shown in help, or null for flags
+ * @param role        plain option, or one that only prints (help, version)
+ * @param description lines of help text
+ * @param aliases     further spellings, with their dashes (e.g. -h)
+ */
+record OptionDef(String name, Kind kind, String paramLabel, Role role, List<String> description, String... aliases) {
+    enum Kind { FLAG, INT, LONG, STRING, LIST }
+
+    enum Role { VALUE, HELP, VERSION }
+
+    /** The canonical spelling, as written in messages. */
+    String longName() {
+        return "--" + name;
+    }
+
+    static final List<OptionDef> ALL = List.of(
+            // where to listen
+            new OptionDef("port", Kind.INT, "PORT", Role.VALUE,
+                    List.of("HTTP port to listen on (0 means 80, or 443 with --ssl). Default: 80.")),
+            new OptionDef("address", Kind.LIST, "ADDRESS", Role.VALUE,
+                    List.of("Interface address to bind to; repeat the flag for several.",
+                            "IPv6 addresses in square brackets, e.g. [::1]. Default: all interfaces.")),
+            new OptionDef("unixsocket", Kind.STRING, "PATH", Role.VALUE,
+                    List.of("Also listen on this Unix domain socket (only on it, when neither --port,",
+                            "--address nor --redirport is given).")),
+            new OptionDef("redirport", Kind.INT, "PORT", Role.VALUE,
+                    List.of("Also listen on PORT and redirect every plain HTTP request there to the main port.")),
+            new OptionDef("ssl", Kind.FLAG, null, Role.VALUE,
+                    List.of("Serve TLS (wss:// and https://).")),
+            new OptionDef("sslcert", Kind.STRING, "FILE", Role.VALUE,
+                    List.of("PEM certificate (chain) for --ssl.")),
+            new OptionDef("sslkey", Kind.STRING, "FILE", Role.VALUE,
+                    List.of("PEM private key for --ssl: PKCS#8, PKCS#1 or SEC1 (RSA, EC or Ed25519).")),
+            new OptionDef("sslca", Kind.STRING, "FILE", Role.VALUE,
+                    List.of("PEM CA certificates: require client certificates signed by them (mutual TLS).")),
+            // what to serve
+            new OptionDef("dir", Kind.STRING, "DIR", Role.VALUE,
+                    List.of("Serve every executable in DIR as a WebSocket endpoint at its path (instead of COMMAND).")),
+            new OptionDef("staticdir", Kind.STRING, "DIR", Role.VALUE,
+                    List.of("Serve the files in DIR over plain HTTP.")),
+            new OptionDef("cgidir", Kind.STRING, "DIR", Role.VALUE,
+                    List.of("Serve the CGI/1.1 scripts in DIR over plain HTTP.")),
+            new OptionDef("devconsole", Kind.FLAG, null, Role.VALUE,
+                    List.of("Serve an interactive console page for every plain HTTP request, to try the",
+                            "endpoint at the same URL. Not with --staticdir or --cgidir.")),
+            // WebSocket sessions
+            new OptionDef("binary", Kind.FLAG, null, Role.VALUE,
+                    List.of("Binary mode: binary messages go to stdin as they are, and whatever the",
+                            "program writes is sent back as binary messages. Default: false (line mode).")),
+            new OptionDef("passstderr", Kind.FLAG, null, Role.VALUE,
+                    List.of("Send stderr too: every line as {\"stream\":\"stdout\"|\"stderr\",\"data\":\"...\"}",
+                            "(line mode only).")),
+            new OptionDef("maxframesize", Kind.STRING, "BYTES", Role.VALUE,
+                    List.of("Largest message accepted from a client (bytes; k, m and g suffixes allowed);",
+                            "larger ones are refused with close code 1009. 0 means unlimited. Default: 1m.")),
+            new OptionDef("pingms", Kind.LONG, "MS", Role.VALUE,
+                    List.of("Ping every client this often; one that sends no pong within twice that is",
+                            "disconnected and its program ended. Default: 0 (never).")),
+            new OptionDef("subprotocol", Kind.STRING, "PROTO[,PROTO...]", Role.VALUE,
+                    List.of("Accept these WebSocket subprotocols: the first the client offers is chosen",
+                            "and given to the program as WEBSOCKET_PROTOCOL; clients offering none get 400.")),
+            // who may connect
+            new OptionDef("origin", Kind.STRING, "[SCHEME://]HOST[:PORT][,...]", Role.VALUE,
+                    List.of("Refuse upgrades (403) whose Origin is not listed. Without a scheme an entry",
+                            "matches http and https; without a port, any port.")),
+            new OptionDef("sameorigin", Kind.FLAG, null, Role.VALUE,
+                    List.of("Refuse upgrades (403) whose Origin differs from the Host they were sent to.")),
+            new OptionDef("trustproxy", Kind.STRING, "ADDR[/BITS][,...]", Role.VALUE,
+                    List.of("Reverse proxies to believe: from them, REMOTE_ADDR is the right-most",
+                            "X-Forwarded-For address that is not a trusted proxy, else X-Real-IP.")),
+            // responses
+            new OptionDef("header", Kind.LIST, "'NAME: VALUE'", Role.VALUE,
+                    List.of("Add a header to every response (repeatable).")),
+            new OptionDef("header-ws", Kind.LIST, "'NAME: VALUE'", Role.VALUE,
+                    List.of("Add a header to successful WebSocket upgrades only (repeatable).")),
+            new OptionDef("header-http", Kind.LIST, "'NAME: VALUE'", Role.VALUE,
+                    List.of("Add a header to plain HTTP responses only (repeatable).")),
+            // child processes
+            new OptionDef("passenv", Kind.STRING, "VAR[,VAR...]", Role.VALUE,
+                    List.of("Environment variables of wsbridge passed on to COMMAND (all others are",
+                            "withheld). Default: PATH,LD_LIBRARY_PATH.")),
+            new OptionDef("closems", Kind.LONG, "MS", Role.VALUE,
+                    List.of("Extra time (C) a program gets to finish after its client goes away: stdin is",
+                            "closed, then SIGINT after 100+C ms, SIGTERM after 350+2C, SIGKILL after 850+3C,",
+                            "to its whole process group. Default: 0.")),
+            new OptionDef("maxforks", Kind.INT, "N", Role.VALUE,
+                    List.of("Most programs running at once (WebSocket and CGI); further requests get",
+                            "429 Too Many Requests. Zero or less means unlimited. Default: 1024.")),
+            new OptionDef("reverselookup", Kind.FLAG, null, Role.VALUE,
+                    List.of("Set REMOTE_HOST from a reverse DNS lookup of the client. Default: false.")),
+            // this program
+            new OptionDef("loglevel", Kind.STRING, "LEVEL", Role.VALUE,
+                    List.of("Log level, from most to least verbose: debug, trace, access, info, error,",
+                            "fatal, none. Default: access.")),
+            new OptionDef("help", Kind.FLAG, null, Role.HELP,
+                    List.of("Print this help and exit."), "-h"),
+            new OptionDef("version", Kind.FLAG, null, Role.VERSION,
+                    List.of("Print the version and exit.")),
+            new OptionDef("license", Kind.FLAG, null, Role.VALUE,
+                    List.of("Print the license and exit."))
+    );
+}
