@@ -2,6 +2,7 @@ package io.wsbridge.cgi;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.wsbridge.http.HttpTokens;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
@@ -96,7 +97,7 @@ final class CgiHeaderParser {
             }
             String name = l.substring(0, colon);
             String value = trim(l.substring(colon + 1));
-            if (!isToken(name)) {
+            if (!HttpTokens.isToken(name)) {
                 return new Malformed("invalid header name '" + printable(name) + "'");
             }
             if (!validValue(value)) {
@@ -177,18 +178,6 @@ final class CgiHeaderParser {
             }
         }
         return true;
-    }
-
-    private static boolean isToken(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return !s.isEmpty();
     }
 
     /** For log lines: at most 80 characters, control characters shown as '?'. */

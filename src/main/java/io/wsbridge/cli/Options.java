@@ -1,5 +1,6 @@
 package io.wsbridge.cli;
 
+import io.wsbridge.http.HttpTokens;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
@@ -160,7 +161,7 @@ final class Options {
             int colon = v.indexOf(':');
             String name = (colon < 0 ? v : v.substring(0, colon)).trim();
             String value = colon < 0 ? "" : v.substring(colon + 1).trim();
-            if (name.isEmpty() || !isToken(name) || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+            if (name.isEmpty() || !HttpTokens.isToken(name) || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
                 throw ConfigParser.invalid("Invalid " + flag + " '" + v + "': expected 'Name: value'.");
             }
             out.add(new Config.Header(name, value));
@@ -172,27 +173,10 @@ final class Options {
     static List<String> subprotocols(String value) throws ConfigException {
         List<String> out = list(value);
         for (String p : out) {
-            if (!isToken(p)) {
+            if (!HttpTokens.isToken(p)) {
                 throw ConfigParser.invalid("Invalid --subprotocol '" + p + "': not a valid protocol token.");
             }
         }
         return out;
     }
-
-    /** An RFC 7230 token (header names, subprotocol names). */
-    static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
 }
