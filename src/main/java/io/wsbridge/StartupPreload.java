@@ -19,6 +19,34 @@ final class StartupPreload {
     private static final Set<String> PRINT_ONLY = Set.of("--help", "-help", "-h", "--version", "-version",
             "--license", "-license");
 
+    /** Classes the first connection needs, initialised ahead of it (their static set-up is not free). */
+    private static final String[] FIRST_CONNECTION_HTTP = {
+        "io.netty.buffer.PooledByteBufAllocator",
+        "io.netty.handler.codec.http.HttpServerCodec",
+        "io.netty.handler.codec.http.HttpHeaderNames",
+        "io.netty.handler.codec.http.HttpHeaderValues",
+        "io.netty.handler.codec.http.HttpResponseStatus",
+        "io.netty.handler.codec.http.DefaultFullHttpResponse",
+        "io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder",
+        "io.netty.handler.timeout.IdleStateHandler",
+        "io.wsbridge.http.HttpRequestRouter",
+        "io.wsbridge.http.HttpExchangeGuard",
+        "io.wsbridge.websocket.WebSocketUpgrade",
+        "io.wsbridge.websocket.StreamingFrameDecoder",
+        "io.wsbridge.websocket.CloseHandshake",
+        "io.wsbridge.websocket.SessionBridge",
+    };
+    private static final String[] FIRST_CONNECTION_PROCESS = {
+        "io.wsbridge.session.ProcessSession",
+        "io.wsbridge.framing.LineFramer",
+        "io.wsbridge.utf8.Utf8Sanitizer",
+        "io.wsbridge.process.PosixSpawner",
+        "io.wsbridge.process.EpollChildProcess",
+        "io.wsbridge.process.PipeReader",
+        "io.wsbridge.process.PipeWriter",
+        "io.wsbridge.process.KillLadder",
+    };
+
     private final Thread logging;
 
     private StartupPreload(Thread logging) {
@@ -39,8 +67,14 @@ final class StartupPreload {
                 DeferredNettyLogging.ready();
             }
         });
-        daemon("wsbridge-preload-spawn", ProcessLaunchers::preload);
-        daemon("wsbridge-preload-epoll", Epoll::isAvailable);
+        daemon("wsbridge-preload-spawn", () -> {
+            ProcessLaunchers.preload();
+            initialize(FIRST_CONNECTION_PROCESS);
+        });
+        daemon("wsbridge-preload-epoll", () -> {
+            Epoll.isAvailable();
+            initialize(FIRST_CONNECTION_HTTP);
+        });
         return new StartupPreload(logging);
     }
 
@@ -51,6 +85,17 @@ final class StartupPreload {
                 logging.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void initialize(String[] classes) {
+        ClassLoader loader = StartupPreload.class.getClassLoader();
+        for (String name : classes) {
+            try {
+                Class.forName(name, true, loader);
+            } catch (ClassNotFoundException | LinkageError ignored) {
+                // only a head start; the real use reports real problems
             }
         }
     }
