@@ -8,20 +8,21 @@ import java.util.function.Consumer;
 
 /**
  * Reaps a child without a thread and without a descriptor of its own. A child's exit closes its stdout, so
- * the end of stdout is the moment to look (waitpid, WNOHANG); if it is not quite gone yet, or it closed its
- * stdout and lives on, it is looked at again with a growing delay (1 ms doubling to 100 ms) until it has
- * been reaped. A descriptor per child (a pidfd) would have cost a fifth of every connection's share of the
+ * the end of stdout is the moment to look (waitpid, WNOHANG); a process closes its files a few microseconds
+ * before it becomes reapable, so it is looked at again right after the loop's current work, then with a
+ * growing delay (50 us doubling to 100 ms) until it has been reaped (it may also have closed its stdout and
+ * live on). Reaping promptly matters: the fork slot (--maxforks) is freed then. A descriptor per child (a pidfd) would have cost a fifth of every connection's share of the
  * open-files limit.
  */
 final class ExitWatcher {
-    private static final long FIRST_DELAY_US = 1000;
+    private static final long FIRST_DELAY_US = 50;
     private static final long MAX_DELAY_US = 100_000;
 
     private final EventLoop loop;
     private final int pid;
     private final Consumer<ExitStatus> onExit;
     private ScheduledFuture<?> next;
-    private long delayUs = FIRST_DELAY_US;
+    private long delayUs;
     private boolean done;
 
     ExitWatcher(EventLoop loop, int pid, Consumer<ExitStatus> onExit) {
@@ -41,13 +42,15 @@ final class ExitWatcher {
     }
 
     private void schedule() {
-        next = loop.schedule(() -> {
+        Runnable retry = () -> {
             next = null;
             if (!reap()) {
-                delayUs = Math.min(MAX_DELAY_US, delayUs * 2);
+                delayUs = delayUs == 0 ? FIRST_DELAY_US : Math.min(MAX_DELAY_US, delayUs * 2);
                 schedule();
             }
-        }, delayUs, TimeUnit.MICROSECONDS);
+        };
+        // The first retry (delay 0) runs as soon as the loop's current work is done.
+        next = loop.schedule(retry, delayUs, TimeUnit.MICROSECONDS);
     }
 
     boolean exited() {
