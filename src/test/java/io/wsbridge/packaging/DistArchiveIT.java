@@ -78,8 +78,10 @@ class DistArchiveIT {
         assertThat(first.stdout()).startsWith("wsbridge " + Version.number() + " (Java 17");
         assertThat(first.stderr()).isEmpty();
         assertThat(top.resolve("lib/wsbridge.jsa")).exists();
+        // keyed to the jar and the java that made it (an archive only fits that JVM)
         assertThat(Files.readString(top.resolve("lib/wsbridge.jsa.for")).trim())
-                .isEqualTo(top.resolve("lib/wsbridge.jar").toRealPath().toString());
+                .isEqualTo(top.resolve("lib/wsbridge.jar").toRealPath() + " "
+                        + top.resolve("runtime/bin/java").toRealPath());
         // -Xshare:on fails instead of falling back: the archive fits this runtime and this place.
         Map<String, String> strict = new HashMap<>(noJava);
         strict.put("JAVA_OPTS", "-Xshare:on");
