@@ -22,6 +22,11 @@ public final class Main {
         if (System.getProperty("io.netty.jfr.enabled") == null) {
             System.setProperty("io.netty.jfr.enabled", "false");
         }
+        // Netty's leak detector records a stack trace for one buffer in 128: worth it in tests (which run the
+        // server in-process, with it on), not in every production server. -Dio.netty.leakDetection.level=...
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
         // SLF4J would scan the class path for logging providers; there is exactly one.
         if (System.getProperty("slf4j.provider") == null) {
             System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
