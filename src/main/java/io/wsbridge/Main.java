@@ -27,6 +27,11 @@ public final class Main {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             System.setProperty("io.netty.leakDetection.level", "disabled");
         }
+        // Netty 4.2's default allocator is the adaptive one, but wsbridge uses the pooled allocator (its buffers
+        // suit a pipe-and-socket bridge); make it the default too so the unused one is never built.
+        if (System.getProperty("io.netty.allocator.type") == null) {
+            System.setProperty("io.netty.allocator.type", "pooled");
+        }
         // SLF4J would scan the class path for logging providers; there is exactly one.
         if (System.getProperty("slf4j.provider") == null) {
             System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
