@@ -32,9 +32,9 @@ public final class Main {
         if (System.getProperty("io.netty.allocator.type") == null) {
             System.setProperty("io.netty.allocator.type", "pooled");
         }
-        // SLF4J would scan the class path for logging providers; there is exactly one.
+        // SLF4J would scan the class path for logging providers; ours sets logback up directly.
         if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "ch.qos.logback.classic.spi.LogbackServiceProvider");
+            System.setProperty("slf4j.provider", "io.wsbridge.logging.WsbridgeLogProvider");
             if (System.getProperty("slf4j.internal.verbosity") == null) {
                 System.setProperty("slf4j.internal.verbosity", "WARN"); // no note on stderr about the above
             }
