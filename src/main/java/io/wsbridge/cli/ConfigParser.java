@@ -161,16 +161,13 @@ public final class ConfigParser {
                 o.pingMs, Options.subprotocols(o.subprotocols));
     }
 
-    /** Go's strconv.ParseBool spellings, so "--binary=1" works as it does with websocketd. */
+    /** The same spellings as FlagParser (Go's strconv.ParseBool), for picocli's model. */
     static Boolean parseGoBool(String value) {
-        switch (value) {
-            case "1", "t", "T", "true", "TRUE", "True":
-                return Boolean.TRUE;
-            case "0", "f", "F", "false", "FALSE", "False":
-                return Boolean.FALSE;
-            default:
-                throw new CommandLine.TypeConversionException("'" + value + "' is not a boolean (use true or false)");
+        Boolean parsed = FlagParser.parseGoBool(value);
+        if (parsed == null) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a boolean (use true or false)");
         }
+        return parsed;
     }
 
     /** A byte count with an optional k, m or g suffix (powers of 1024). */

@@ -106,15 +106,23 @@ final class FlagParser {
         }
     }
 
-    /** Go's strconv.ParseBool spellings, so "--binary=1" works as it does with websocketd. */
     private static Boolean goBool(OptionDef def, String value) throws UsageException {
+        Boolean parsed = parseGoBool(value);
+        if (parsed == null) {
+            throw invalid(def, value, "is not a boolean (use true or false)");
+        }
+        return parsed;
+    }
+
+    /** Go's strconv.ParseBool spellings, so "--binary=1" works as it does with websocketd; null for others. */
+    static Boolean parseGoBool(String value) {
         switch (value) {
             case "1", "t", "T", "true", "TRUE", "True":
                 return Boolean.TRUE;
             case "0", "f", "F", "false", "FALSE", "False":
                 return Boolean.FALSE;
             default:
-                throw invalid(def, value, "is not a boolean (use true or false)");
+                return null;
         }
     }
 
