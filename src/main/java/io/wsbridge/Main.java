@@ -17,28 +17,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // Netty 4.2 reports buffer allocations as JFR events; setting that machinery up costs a fresh server
-        // tens of milliseconds on its first connections. Off unless asked for (-Dio.netty.jfr.enabled=true).
-        if (System.getProperty("io.netty.jfr.enabled") == null) {
-            System.setProperty("io.netty.jfr.enabled", "false");
-        }
-        // Netty's leak detector records a stack trace for one buffer in 128: worth it in tests (which run the
-        // server in-process, with it on), not in every production server. -Dio.netty.leakDetection.level=...
-        if (System.getProperty("io.netty.leakDetection.level") == null) {
-            System.setProperty("io.netty.leakDetection.level", "disabled");
-        }
-        // Netty 4.2's default allocator is the adaptive one, but wsbridge uses the pooled allocator (its buffers
-        // suit a pipe-and-socket bridge); make it the default too so the unused one is never built.
-        if (System.getProperty("io.netty.allocator.type") == null) {
-            System.setProperty("io.netty.allocator.type", "pooled");
-        }
-        // SLF4J would scan the class path for logging providers; ours sets logback up directly.
-        if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "io.wsbridge.logging.WsbridgeLogProvider");
-            if (System.getProperty("slf4j.internal.verbosity") == null) {
-                System.setProperty("slf4j.internal.verbosity", "WARN"); // no note on stderr about the above
-            }
-        }
+        applyJvmDefaults();
         StartupPreload preload = StartupPreload.startUnlessPrintOnly(args);
         ConfigParser.Outcome outcome = new ConfigParser(System.getenv()).parse(args);
         if (outcome instanceof ConfigParser.Exit exit) {
@@ -72,5 +51,31 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         System.exit(ExitCode.OK);
+    }
+
+    /** Library settings for a production server; each stays as given when set with -D on the command line. */
+    private static void applyJvmDefaults() {
+        // Netty 4.2 reports buffer allocations as JFR events; setting that machinery up costs a fresh server
+        // tens of milliseconds on its first connections.
+        defaultProperty("io.netty.jfr.enabled", "false");
+        // Netty's leak detector records a stack trace for one buffer in 128: worth it in tests (which run the
+        // server in-process, with it on), not in every production server.
+        defaultProperty("io.netty.leakDetection.level", "disabled");
+        // Netty 4.2's default allocator is the adaptive one, but wsbridge uses the pooled allocator (its buffers
+        // suit a pipe-and-socket bridge); make it the default too so the unused one is never built.
+        defaultProperty("io.netty.allocator.type", "pooled");
+        // SLF4J would scan the class path for logging providers; ours sets logback up directly.
+        if (defaultProperty("slf4j.provider", "io.wsbridge.logging.WsbridgeLogProvider")) {
+            defaultProperty("slf4j.internal.verbosity", "WARN"); // no note on stderr about the above
+        }
+    }
+
+    /** Sets {@code name} unless it is set already; true when it was set here. */
+    private static boolean defaultProperty(String name, String value) {
+        if (System.getProperty(name) != null) {
+            return false;
+        }
+        System.setProperty(name, value);
+        return true;
     }
 }
