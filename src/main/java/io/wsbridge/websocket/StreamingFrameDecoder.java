@@ -147,10 +147,7 @@ public final class StreamingFrameDecoder extends ByteToMessageDecoder {
         ByteBuf payload = in.readRetainedSlice(n);
         unmask(payload);
         remaining -= n;
-        emitData(payload, out);
-        if (remaining == 0) {
-            state = State.HEADER;
-        }
+        emitData(payload, out); // back to HEADER when the frame is done
         return true;
     }
 
