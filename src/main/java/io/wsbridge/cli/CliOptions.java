@@ -23,6 +23,7 @@ final class CliOptions {
     boolean devConsole;
     boolean binary;
     boolean passStderr;
+    String framing = "lines";
     String maxFrameSize = "1m";
     long pingMs;
     String subprotocols;
@@ -59,6 +60,7 @@ final class CliOptions {
         o.devConsole = r.get("devconsole", o.devConsole);
         o.binary = r.get("binary", o.binary);
         o.passStderr = r.get("passstderr", o.passStderr);
+        o.framing = r.get("framing", o.framing);
         o.maxFrameSize = r.get("maxframesize", o.maxFrameSize);
         o.pingMs = r.get("pingms", o.pingMs);
         o.subprotocols = r.get("subprotocol", o.subprotocols);

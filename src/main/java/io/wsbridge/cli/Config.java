@@ -1,5 +1,6 @@
 package io.wsbridge.cli;
 
+import io.wsbridge.framing.Framing;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -71,11 +72,13 @@ public record Config(
     /**
      * @param binary       --binary: raw bytes both ways instead of lines
      * @param passStderr   --passstderr: stdout and stderr lines as tagged JSON messages (text mode only)
-     * @param maxFrameSize largest inbound message in bytes; 0 means unlimited
+     * @param framing      --framing: where messages end on the pipes (LINES with --binary or --passstderr)
+     * @param maxFrameSize largest inbound message in bytes; 0 means unlimited (with lengthprefixed framing
+     *                     it is at most 2^31-1, what a header can announce)
      * @param pingMs       --pingms: ping interval, 0 for none
      * @param subprotocols --subprotocol: accepted subprotocols in order of preference; empty for none
      */
-    public record WebSocket(boolean binary, boolean passStderr, long maxFrameSize, long pingMs,
+    public record WebSocket(boolean binary, boolean passStderr, Framing framing, long maxFrameSize, long pingMs,
                             List<String> subprotocols) {
         public WebSocket {
             subprotocols = List.copyOf(subprotocols);

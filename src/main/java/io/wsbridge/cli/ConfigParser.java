@@ -1,5 +1,6 @@
 package io.wsbridge.cli;
 
+import io.wsbridge.framing.Framing;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -157,8 +158,20 @@ public final class ConfigParser {
         if (o.pingMs < 0) {
             throw invalid("Invalid --pingms " + o.pingMs + ": must not be negative.");
         }
-        return new Config.WebSocket(o.binary, o.passStderr, parseSize("--maxframesize", o.maxFrameSize),
-                o.pingMs, Options.subprotocols(o.subprotocols));
+        Framing framing = Framing.parse(o.framing);
+        if (framing == null) {
+            throw invalid("Invalid --framing '" + o.framing + "': use lines, nul or lengthprefixed.");
+        }
+        if (framing != Framing.LINES && (o.binary || o.passStderr)) {
+            throw invalid("--framing=" + framing.flagValue() + " cannot be combined with "
+                    + (o.binary ? "--binary" : "--passstderr") + ".");
+        }
+        long maxFrameSize = parseSize("--maxframesize", o.maxFrameSize);
+        if (framing == Framing.LENGTH_PREFIXED && (maxFrameSize == 0 || maxFrameSize > Framing.MAX_LENGTH_PREFIXED)) {
+            maxFrameSize = Framing.MAX_LENGTH_PREFIXED; // what a 31-bit length can announce
+        }
+        return new Config.WebSocket(o.binary, o.passStderr, framing, maxFrameSize, o.pingMs,
+                Options.subprotocols(o.subprotocols));
     }
 
     /** The same spellings as FlagParser (Go's strconv.ParseBool), for picocli's model. */

@@ -15,10 +15,13 @@ import io.wsbridge.utf8.Utf8Sanitizer;
 public final class LineFramer implements OutputFramer {
     /** Longest line held back whole before it is streamed in fragments. */
     public static final int STREAM_THRESHOLD = 64 * 1024;
-    private static final byte LF = '\n';
     private static final byte CR = '\r';
 
     private final ByteBufAllocator alloc;
+    /** What ends a message: '\n', or NUL with --framing=nul. */
+    private final byte delimiter;
+    /** Line mode: a '\r' before the '\n' is not part of the message. */
+    private final boolean crlf;
     private final Utf8Sanitizer utf8 = new Utf8Sanitizer();
     /** The start of a line whose newline has not arrived (not yet streaming). */
     private ByteBuf partial;
@@ -28,7 +31,22 @@ public final class LineFramer implements OutputFramer {
     private boolean heldCr;
 
     public LineFramer(ByteBufAllocator alloc) {
+        this(alloc, (byte) '\n', true);
+    }
+
+    /**
+     * @param delimiter the byte that ends a message
+     * @param crlf      whether a '\r' right before the delimiter is dropped too (lines: yes; NUL: no)
+     */
+    public LineFramer(ByteBufAllocator alloc, byte delimiter, boolean crlf) {
         this.alloc = alloc;
+        this.delimiter = delimiter;
+        this.crlf = crlf;
+    }
+
+    /** --framing=nul: messages end with a NUL byte; everything else, '\r' included, is content. */
+    public static LineFramer nulTerminated(ByteBufAllocator alloc) {
+        return new LineFramer(alloc, (byte) 0, false);
     }
 
     @Override
@@ -37,7 +55,7 @@ public final class LineFramer implements OutputFramer {
             int from = chunk.readerIndex();
             int end = chunk.writerIndex();
             while (from < end) {
-                int nl = chunk.indexOf(from, end, LF);
+                int nl = chunk.indexOf(from, end, delimiter);
                 if (nl < 0) {
                     unfinishedLine(chunk.retainedSlice(from, end - from), sink);
                     return;
@@ -121,11 +139,11 @@ public final class LineFramer implements OutputFramer {
         sink.fragment(utf8.sanitize(payload, last, alloc), false, first, last);
     }
 
-    private static boolean endsWithCr(ByteBuf b) {
-        return b.isReadable() && b.getByte(b.writerIndex() - 1) == CR;
+    private boolean endsWithCr(ByteBuf b) {
+        return crlf && b.isReadable() && b.getByte(b.writerIndex() - 1) == CR;
     }
 
-    private static ByteBuf stripCr(ByteBuf b) {
+    private ByteBuf stripCr(ByteBuf b) {
         if (endsWithCr(b)) {
             b.writerIndex(b.writerIndex() - 1);
         }

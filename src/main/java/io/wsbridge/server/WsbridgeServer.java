@@ -91,7 +91,8 @@ public final class WsbridgeServer {
         ProcessPerConnection backends = content.targets() == null ? null
                 : new ProcessPerConnection(content.targets(), launcher, env, forks,
                 new ProcessPerConnection.Settings(config.websocket().binary(), config.websocket().passStderr(),
-                        config.children().closeMs()), reverseLookup);
+                        config.children().closeMs(), config.websocket().framing(),
+                        config.websocket().maxFrameSize()), reverseLookup);
         Consumer<ChannelPipeline> tls = null;
         if (config.tls().enabled()) {
             try {

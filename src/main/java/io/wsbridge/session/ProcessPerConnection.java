@@ -1,5 +1,6 @@
 package io.wsbridge.session;
 
+import io.wsbridge.framing.Framing;
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.logging.LogScope;
 import io.wsbridge.process.CgiEnvironment;
@@ -15,8 +16,14 @@ public final class ProcessPerConnection implements BackendFactory {
      * @param binary     --binary: raw bytes both ways instead of lines
      * @param passStderr --passstderr: stdout and stderr lines as tagged JSON messages
      * @param closeMs    --closems, the extra grace before the signal ladder
+     * @param framing    --framing: message boundaries on the pipes (ignored with --binary and --passstderr)
+     * @param maxMessage the largest message the program may announce in a length-prefixed header
      */
-    public record Settings(boolean binary, boolean passStderr, long closeMs) {
+    public record Settings(boolean binary, boolean passStderr, long closeMs, Framing framing, long maxMessage) {
+        public Settings(boolean binary, boolean passStderr, long closeMs) {
+            this(binary, passStderr, closeMs, Framing.LINES, Framing.MAX_LENGTH_PREFIXED);
+        }
+
         public Settings(boolean binary, long closeMs) {
             this(binary, false, closeMs);
         }

@@ -1,10 +1,10 @@
 package io.wsbridge.session;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.wsbridge.framing.BinaryFramer;
-import io.wsbridge.framing.LineFramer;
+import io.wsbridge.framing.Framers;
+import io.wsbridge.framing.InputFramer;
 import io.wsbridge.framing.OutputFramer;
+import io.wsbridge.framing.ProgramFramingError;
 import io.wsbridge.framing.TaggedLineFramer;
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.logging.LogScope;
@@ -19,6 +19,7 @@ import io.wsbridge.process.ProcessLauncher;
 import io.wsbridge.websocket.CloseCodes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One WebSocket joined to one child: the two endpoints of websocketd's model, each direction running on its
@@ -30,9 +31,6 @@ import java.util.List;
  * Everything here runs on the connection's event loop.
  */
 final class ProcessSession implements Backend, ChildListener {
-    /** Written after each text message; unreleasable and never modified, so one instance serves all. */
-    private static final ByteBuf NEWLINE =
-            Unpooled.unreleasableBuffer(Unpooled.directBuffer(1, 1).writeByte('\n'));
     /** Write to stdin before the end of a socket read when this much is queued (bounds the queue). */
     private static final long EARLY_FLUSH_BYTES = 64 * 1024;
 
@@ -41,6 +39,8 @@ final class ProcessSession implements Backend, ChildListener {
     private final ProcessPerConnection.Settings settings;
     private final LogScope log;
     private final OutputFramer framer;
+    private final InputFramer input;
+    private final Consumer<ByteBuf> stdin = data -> this.child.queueStdin(data);
     private String command;
     /** --passstderr: stderr lines to the client as well (null otherwise). */
     private final OutputFramer stderrFramer;
@@ -67,9 +67,11 @@ final class ProcessSession implements Backend, ChildListener {
             this.framer = new TaggedLineFramer("stdout", client.alloc());
             this.stderrFramer = new TaggedLineFramer("stderr", client.alloc());
         } else {
-            this.framer = settings.binary() ? new BinaryFramer() : new LineFramer(client.alloc());
+            this.framer = Framers.output(settings.framing(), settings.binary(), settings.maxMessage(),
+                    client.alloc());
             this.stderrFramer = null;
         }
+        this.input = Framers.input(settings.framing(), settings.binary(), client.alloc());
     }
 
     /**
@@ -129,7 +131,7 @@ final class ProcessSession implements Backend, ChildListener {
             data.release();
             return;
         }
-        if (binary != settings.binary()) {
+        if (!input.accepts(binary)) {
             data.release();
             if (last && log.debugEnabled()) {
                 log.category("websocket").debug("Ignoring {} message in {} mode", binary ? "binary" : "text",
@@ -137,10 +139,7 @@ final class ProcessSession implements Backend, ChildListener {
             }
             return;
         }
-        child.queueStdin(data);
-        if (last && !binary) {
-            child.queueStdin(NEWLINE.duplicate());
-        }
+        input.frame(data, binary, last, stdin);
         if (child.queuedStdinBytes() >= EARLY_FLUSH_BYTES) {
             flushStdin();
         }
@@ -176,10 +175,35 @@ final class ProcessSession implements Backend, ChildListener {
             chunk.release(); // the client is gone: keep draining so the child is not stuck on a full pipe
             return;
         }
-        framer.frame(chunk, client);
+        try {
+            framer.frame(chunk, client);
+        } catch (ProgramFramingError e) {
+            brokenFraming(e);
+            return;
+        }
         if (!client.isWritable()) {
             pauseOutput();
         }
+    }
+
+    /**
+     * The program's output cannot be cut into messages any more: its client gets 1011 with the reason, and
+     * the program is ended as if its client had gone (stdin closed, then the kill ladder). Its further output
+     * is drained and dropped.
+     */
+    private void brokenFraming(ProgramFramingError e) {
+        if (!clientOpen) {
+            return;
+        }
+        log.category("process").error("Closing: {}", e.getMessage());
+        clientOpen = false;
+        framer.discard();
+        input.discard();
+        client.close(CloseCodes.INTERNAL_ERROR, e.getMessage());
+        child.closeStdin();
+        resumeOutput();
+        ladder.start();
+        tryFinish();
     }
 
     private void pauseOutput() {
@@ -214,8 +238,13 @@ final class ProcessSession implements Backend, ChildListener {
     public void stdoutClosed() {
         stdoutOpen = false;
         if (clientOpen) {
-            framer.finish(client);
-            client.flush();
+            try {
+                framer.finish(client);
+                client.flush();
+            } catch (ProgramFramingError e) {
+                client.flush();
+                brokenFraming(e);
+            }
         }
         child.closeStdin();
         endIfOutputClosed();
@@ -278,6 +307,7 @@ final class ProcessSession implements Backend, ChildListener {
         }
         clientOpen = false;
         framer.discard();
+        input.discard();
         if (stderrFramer != null) {
             stderrFramer.discard();
         }
@@ -328,6 +358,7 @@ final class ProcessSession implements Backend, ChildListener {
         if (!released) {
             released = true;
             framer.discard();
+            input.discard();
             if (stderrFramer != null) {
                 stderrFramer.discard();
             }

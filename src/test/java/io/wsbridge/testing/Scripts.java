@@ -13,9 +13,18 @@ public final class Scripts {
 
     /** Creates {@code dir/name} with a #!/bin/sh line and {@code body}, mode 755. */
     public static Path sh(Path dir, String name, String body) {
+        return script(dir, name, "#!/bin/sh\n" + body + "\n");
+    }
+
+    /** Creates {@code dir/name} as a Python 3 program (found on PATH), mode 755. */
+    public static Path python(Path dir, String name, String body) {
+        return script(dir, name, "#!/usr/bin/env python3\n" + body + "\n");
+    }
+
+    private static Path script(Path dir, String name, String text) {
         try {
             Path p = dir.resolve(name);
-            Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+            Files.writeString(p, text);
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
             return p;
         } catch (IOException e) {
