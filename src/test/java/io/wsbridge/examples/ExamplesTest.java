@@ -169,6 +169,39 @@ class ExamplesTest {
     }
 
     @Test
+    void imageStreamSendsWholePngsWithMultiLineCaptions() throws Exception {
+        try (TestServer server = serve(command("image-stream.py"), "--framing=lengthprefixed");
+             Client client = Client.connect(server.url("/"))) {
+            for (int i = 0; i < 2; i++) {
+                Client.Event image = client.next(30);
+                assertThat(image).isInstanceOf(Client.Binary.class);
+                byte[] png = ((Client.Binary) image).data();
+                assertThat(java.util.Arrays.copyOf(png, 8)).containsExactly(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
+                assertThat(java.util.Arrays.copyOfRange(png, png.length - 8, png.length - 4))
+                        .containsExactly('I', 'E', 'N', 'D');
+                assertThat(client.nextText(10)).isEqualTo("frame " + i + ": " + png.length + " bytes\n192x120 PNG at 10 fps");
+            }
+        }
+    }
+
+    @Test
+    void mixedAnswersTextWithTextAndBinaryWithBoth() throws Exception {
+        try (TestServer server = serve(command("mixed.py"), "--framing=lengthprefixed");
+             Client client = Client.connect(server.url("/"))) {
+            client.send("first\n" + UNICODE);
+            assertThat(client.nextText(30)).isEqualTo("1: first\n2: " + UNICODE);
+            client.sendBinary(new byte[] {1, 2, 3, '\n', 0});
+            assertThat(client.nextText(10)).isEqualTo("binary message: 5 bytes, sha256 "
+                    + sha256(new byte[] {1, 2, 3, '\n', 0}));
+            assertThat(((Client.Binary) client.next(10)).data()).containsExactly(0, '\n', 3, 2, 1);
+        }
+    }
+
+    private static String sha256(byte[] data) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    @Test
     void chatRoomIsSharedByEveryConnection() throws Exception {
         List<String> command = command("chat.sh");
         Path room = dir.resolve("room.txt");
