@@ -37,6 +37,7 @@ final class CliOptions {
     long closeMs;
     int maxForks = 1024;
     boolean reverseLookup;
+    boolean lineBuffered;
     String logLevel = "access";
     boolean help;
     boolean version;
@@ -74,6 +75,7 @@ final class CliOptions {
         o.closeMs = r.get("closems", o.closeMs);
         o.maxForks = r.get("maxforks", o.maxForks);
         o.reverseLookup = r.get("reverselookup", o.reverseLookup);
+        o.lineBuffered = r.get("linebuffered", o.lineBuffered);
         o.logLevel = r.get("loglevel", o.logLevel);
         o.help = r.get("help", o.help);
         o.version = r.get("version", o.version);

@@ -121,10 +121,16 @@ public record Config(
      * @param closeMs       extra grace before the signal ladder (--closems)
      * @param maxForks      live children allowed at once; zero or less means unlimited
      * @param reverseLookup --reverselookup: REMOTE_HOST from reverse DNS
+     * @param lineBuffered  --linebuffered: environment that makes common runtimes line-buffer stdout
      */
-    public record Children(List<String> passEnv, long closeMs, int maxForks, boolean reverseLookup) {
+    public record Children(List<String> passEnv, long closeMs, int maxForks, boolean reverseLookup,
+                           boolean lineBuffered) {
         public Children {
             passEnv = List.copyOf(passEnv);
+        }
+
+        public Children(List<String> passEnv, long closeMs, int maxForks, boolean reverseLookup) {
+            this(passEnv, closeMs, maxForks, reverseLookup, false);
         }
 
         public boolean forksLimited() {

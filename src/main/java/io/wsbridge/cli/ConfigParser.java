@@ -96,7 +96,8 @@ public final class ConfigParser {
             throw invalid("Invalid --closems " + o.closeMs + ": must not be negative.");
         }
         List<String> passEnv = Options.list(o.passEnv);
-        Config.Children children = new Config.Children(passEnv, o.closeMs, o.maxForks, o.reverseLookup);
+        Config.Children children = new Config.Children(passEnv, o.closeMs, o.maxForks, o.reverseLookup,
+                o.lineBuffered);
         return new Config(listen, tls, endpoints, websocket, access, headers, children, level);
     }
 

@@ -22,6 +22,11 @@ public final class CgiEnvironment {
      * @param ownEnvironment wsbridge's environment (System.getenv())
      * @param tls            whether connections are TLS (adds HTTPS=on)
      */
+    private CgiEnvironment(List<String> fixedHead, boolean tls) {
+        this.fixedHead = fixedHead;
+        this.tls = tls;
+    }
+
     public CgiEnvironment(String serverSoftware, List<String> passEnv, Map<String, String> ownEnvironment,
                           boolean tls) {
         List<String> head = new ArrayList<>();
@@ -38,6 +43,22 @@ public final class CgiEnvironment {
         }
         this.fixedHead = List.copyOf(head);
         this.tls = tls;
+    }
+
+    /**
+     * The same environment with these NAME=value entries added to every request's, replacing passed-on
+     * variables of the same names (--linebuffered).
+     */
+    public CgiEnvironment with(List<String> variables) {
+        List<String> names = variables.stream().map(v -> v.substring(0, v.indexOf('=') + 1)).toList();
+        List<String> head = new ArrayList<>();
+        for (String v : fixedHead) {
+            if (names.stream().noneMatch(v::startsWith)) {
+                head.add(v);
+            }
+        }
+        head.addAll(variables);
+        return new CgiEnvironment(List.copyOf(head), tls);
     }
 
     /**

@@ -18,6 +18,7 @@ import io.wsbridge.http.TrustedProxies;
 import io.wsbridge.logging.LogScope;
 import io.wsbridge.process.CgiEnvironment;
 import io.wsbridge.process.FileLimits;
+import io.wsbridge.process.LineBuffering;
 import io.wsbridge.process.ProcessLauncher;
 import io.wsbridge.process.ProcessLaunchers;
 import io.wsbridge.session.ForkLimiter;
@@ -76,6 +77,21 @@ public final class WsbridgeServer {
         this.reverseLookup = config.children().reverseLookup() ? reverseLookup : null;
     }
 
+    /** The environment of WebSocket programs: with --linebuffered, the variables that make them flush lines. */
+    private CgiEnvironment sessionEnvironment(CgiEnvironment env) {
+        if (!config.children().lineBuffered()) {
+            return env;
+        }
+        LineBuffering.Setup setup = LineBuffering.forSystem(config.children().passEnv(), environment);
+        if (setup.stdbuf() == null) {
+            LOG.error("--linebuffered: coreutils' libstdbuf.so was not found, so only PYTHONUNBUFFERED=1 is set; "
+                    + "programs using C stdio stay block-buffered (install coreutils, or flush in the program)");
+        } else {
+            LOG.debug("--linebuffered: {}", String.join(" ", setup.variables()));
+        }
+        return env.with(setup.variables());
+    }
+
     /** Binds every address; throws (after releasing what was bound) when one fails. */
     public void start() throws ListenException {
         launcher = ProcessLaunchers.choose(loops, alloc);
@@ -89,7 +105,7 @@ public final class WsbridgeServer {
             throw e;
         }
         ProcessPerConnection backends = content.targets() == null ? null
-                : new ProcessPerConnection(content.targets(), launcher, env, forks,
+                : new ProcessPerConnection(content.targets(), launcher, sessionEnvironment(env), forks,
                 new ProcessPerConnection.Settings(config.websocket().binary(), config.websocket().passStderr(),
                         config.children().closeMs(), config.websocket().framing(),
                         config.websocket().maxFrameSize()), reverseLookup);
