@@ -2,7 +2,7 @@ package io.wsbridge;
 
 import io.netty.channel.epoll.Epoll;
 import io.wsbridge.logging.DeferredNettyLogging;
-import io.wsbridge.process.ProcessLaunchers;
+import io.wsbridge.process.epoll.PosixStarter;
 import java.util.Set;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +40,10 @@ final class StartupPreload {
         "io.wsbridge.session.ProcessSession",
         "io.wsbridge.framing.LineFramer",
         "io.wsbridge.utf8.Utf8Sanitizer",
-        "io.wsbridge.process.PosixSpawner",
-        "io.wsbridge.process.EpollChildProcess",
-        "io.wsbridge.process.PipeReader",
-        "io.wsbridge.process.PipeWriter",
+        "io.wsbridge.process.epoll.PosixSpawner",
+        "io.wsbridge.process.epoll.EpollChildProcess",
+        "io.wsbridge.process.epoll.PipeReader",
+        "io.wsbridge.process.epoll.PipeWriter",
         "io.wsbridge.process.KillLadder",
     };
 
@@ -68,7 +68,7 @@ final class StartupPreload {
             }
         });
         daemon("wsbridge-preload-spawn", () -> {
-            ProcessLaunchers.preload();
+            PosixStarter.preload();
             initialize(FIRST_CONNECTION_PROCESS);
         });
         daemon("wsbridge-preload-epoll", () -> {

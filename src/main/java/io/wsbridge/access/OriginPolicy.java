@@ -3,7 +3,7 @@ package io.wsbridge.access;
 import io.wsbridge.cli.Config;
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.logging.LogScope;
-import io.wsbridge.session.Refusal;
+import io.wsbridge.http.Refusal;
 import io.wsbridge.websocket.UpgradePolicy;
 import java.util.ArrayList;
 import java.util.List;

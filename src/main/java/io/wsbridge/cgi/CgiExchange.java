@@ -30,8 +30,8 @@ import io.wsbridge.process.KillLadder;
 import io.wsbridge.process.LaunchException;
 import io.wsbridge.process.LaunchSpec;
 import io.wsbridge.process.ProcessLauncher;
-import io.wsbridge.session.ForkLimiter;
-import io.wsbridge.session.StderrLog;
+import io.wsbridge.process.ForkLimiter;
+import io.wsbridge.process.StderrLog;
 import java.util.Map;
 
 /**

@@ -2,7 +2,7 @@ package io.wsbridge.cgi;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.wsbridge.http.HttpTokens;
+import io.wsbridge.syntax.HttpTokens;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;

@@ -2,7 +2,7 @@ package io.wsbridge.cgi;
 
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.paths.ContentRoot;
-import io.wsbridge.process.CgiEnvironment;
+import io.wsbridge.http.CgiEnvironment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

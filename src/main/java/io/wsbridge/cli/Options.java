@@ -1,6 +1,6 @@
 package io.wsbridge.cli;
 
-import io.wsbridge.http.HttpTokens;
+import io.wsbridge.syntax.HttpTokens;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;

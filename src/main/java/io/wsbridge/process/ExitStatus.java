@@ -9,7 +9,7 @@ package io.wsbridge.process;
 public record ExitStatus(int code, int signal) {
 
     /** Decodes a wait(2) status word. */
-    static ExitStatus fromWaitStatus(int status) {
+    public static ExitStatus fromWaitStatus(int status) {
         int termSig = status & 0x7f;
         if (termSig == 0) {
             return new ExitStatus((status >> 8) & 0xff, 0);

@@ -19,11 +19,11 @@ public record LaunchSpec(Path executable, List<String> argv, List<String> enviro
         this(executable, argv, environment, null);
     }
 
-    byte[] executableBytes() {
+    public byte[] executableBytes() {
         return cString(executable.toString());
     }
 
-    static byte[] cString(String s) {
+    public static byte[] cString(String s) {
         byte[] raw = s.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[raw.length + 1];
         System.arraycopy(raw, 0, out, 0, raw.length);

@@ -1,21 +1,27 @@
 package io.wsbridge.process;
 
 import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Creates children on a few spawner threads and hands them to their event loop when they run. The loop
  * never waits for a process to be created, so a burst of connections (or a busy machine, on which a vfork
  * parent waits for its child to be scheduled) does not stall the other connections on that loop.
  */
-final class OffLoopLauncher<S> implements ProcessLauncher {
-    private final ProcessStarter<S> starter;
+public final class OffLoopLauncher implements ProcessLauncher {
+    private final CompletableFuture<ProcessStarter> starter;
     private final ExecutorService spawners;
 
-    OffLoopLauncher(ProcessStarter<S> starter, ExecutorService spawners) {
-        this.starter = starter;
+    /**
+     * @param choice decides how processes are made; it runs once, right away, as the spawners' first task (it
+     *               may load a native library, which the server need not wait for before it listens)
+     */
+    public OffLoopLauncher(Supplier<ProcessStarter> choice, ExecutorService spawners) {
         this.spawners = spawners;
+        this.starter = CompletableFuture.supplyAsync(choice, spawners);
     }
 
     @Override
@@ -30,9 +36,9 @@ final class OffLoopLauncher<S> implements ProcessLauncher {
     }
 
     private void spawn(LaunchSpec spec, EventLoop loop, StartingChild child) {
-        S spawned;
+        ProcessStarter.Spawned spawned;
         try {
-            spawned = starter.spawn(spec);
+            spawned = starter.join().spawn(spec);
         } catch (LaunchException | RuntimeException e) {
             LaunchException failure = e instanceof LaunchException l ? l
                     : new LaunchException(String.valueOf(e.getMessage()), e);
@@ -41,13 +47,13 @@ final class OffLoopLauncher<S> implements ProcessLauncher {
         }
         boolean handedOver = runOn(loop, () -> {
             try {
-                child.attach(starter.attach(spawned, loop, child.listener()));
+                child.attach(spawned.attach(loop, child.listener()));
             } catch (LaunchException e) {
                 child.failed(e);
             }
         });
         if (!handedOver) {
-            starter.abandon(spawned);
+            spawned.abandon();
         }
     }
 
@@ -62,7 +68,8 @@ final class OffLoopLauncher<S> implements ProcessLauncher {
 
     @Override
     public String name() {
-        return starter.name();
+        ProcessStarter s = starter.getNow(null);
+        return s == null ? "undecided" : s.name();
     }
 
     @Override

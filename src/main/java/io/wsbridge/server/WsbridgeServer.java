@@ -16,12 +16,11 @@ import io.wsbridge.cli.Config;
 import io.wsbridge.cli.Version;
 import io.wsbridge.http.TrustedProxies;
 import io.wsbridge.logging.LogScope;
-import io.wsbridge.process.CgiEnvironment;
-import io.wsbridge.process.FileLimits;
+import io.wsbridge.http.CgiEnvironment;
+import io.wsbridge.process.epoll.FileLimits;
 import io.wsbridge.process.LineBuffering;
 import io.wsbridge.process.ProcessLauncher;
-import io.wsbridge.process.ProcessLaunchers;
-import io.wsbridge.session.ForkLimiter;
+import io.wsbridge.process.ForkLimiter;
 import io.wsbridge.session.ProcessPerConnection;
 import io.wsbridge.session.ReverseLookup;
 import io.wsbridge.websocket.SessionBridge;
@@ -94,7 +93,7 @@ public final class WsbridgeServer {
 
     /** Binds every address; throws (after releasing what was bound) when one fails. */
     public void start() throws ListenException {
-        launcher = ProcessLaunchers.choose(loops, alloc);
+        launcher = ProcessBackend.choose(loops, alloc);
         CgiEnvironment env = new CgiEnvironment(Version.serverSoftware(), config.children().passEnv(), environment,
                 config.tls().enabled());
         ServedContent content;

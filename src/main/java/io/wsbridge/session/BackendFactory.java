@@ -1,6 +1,7 @@
 package io.wsbridge.session;
 
 import io.wsbridge.http.RequestInfo;
+import io.wsbridge.http.Refusal;
 
 /**
  * Decides what serves a WebSocket connection. This is where "one child per connection" lives (see

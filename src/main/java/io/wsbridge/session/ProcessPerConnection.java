@@ -3,9 +3,11 @@ package io.wsbridge.session;
 import io.wsbridge.framing.Framing;
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.logging.LogScope;
-import io.wsbridge.process.CgiEnvironment;
+import io.wsbridge.http.CgiEnvironment;
 import io.wsbridge.process.ProcessLauncher;
 import java.util.List;
+import io.wsbridge.http.Refusal;
+import io.wsbridge.process.ForkLimiter;
 
 /**
  * The websocketd model, and the one place it is decided: every WebSocket connection gets a child process of

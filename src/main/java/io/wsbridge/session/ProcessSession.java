@@ -8,7 +8,7 @@ import io.wsbridge.framing.ProgramFramingError;
 import io.wsbridge.framing.TaggedLineFramer;
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.logging.LogScope;
-import io.wsbridge.process.CgiEnvironment;
+import io.wsbridge.http.CgiEnvironment;
 import io.wsbridge.process.ChildListener;
 import io.wsbridge.process.ChildProcess;
 import io.wsbridge.process.ExitStatus;
@@ -16,10 +16,12 @@ import io.wsbridge.process.KillLadder;
 import io.wsbridge.process.LaunchException;
 import io.wsbridge.process.LaunchSpec;
 import io.wsbridge.process.ProcessLauncher;
-import io.wsbridge.websocket.CloseCodes;
+import io.wsbridge.session.CloseCodes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import io.wsbridge.process.ForkLimiter;
+import io.wsbridge.process.StderrLog;
 
 /**
  * One WebSocket joined to one child: the two endpoints of websocketd's model, each direction running on its

@@ -7,6 +7,7 @@ import io.wsbridge.paths.UrlPath;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
+import io.wsbridge.http.Refusal;
 
 /**
  * --dir: every executable file under a directory is a WebSocket endpoint at its path. The URL's segments are

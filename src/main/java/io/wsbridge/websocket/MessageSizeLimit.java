@@ -2,6 +2,7 @@ package io.wsbridge.websocket;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.wsbridge.session.CloseCodes;
 
 /**
  * Enforces --maxframesize on whole messages, not single frames (a client could otherwise send an endless

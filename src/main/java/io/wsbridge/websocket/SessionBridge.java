@@ -13,6 +13,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.wsbridge.session.Backend;
 import io.wsbridge.session.BackendFactory;
 import io.wsbridge.session.ClientEndpoint;
+import io.wsbridge.session.CloseCodes;
 
 /**
  * The last handler of an upgraded connection: joins the WebSocket to its backend. Client message chunks go

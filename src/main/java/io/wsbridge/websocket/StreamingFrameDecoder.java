@@ -1,4 +1,5 @@
 package io.wsbridge.websocket;
+import io.wsbridge.session.CloseCodes;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

@@ -3,6 +3,7 @@ package io.wsbridge.websocket;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.wsbridge.utf8.Utf8Validator;
+import io.wsbridge.session.CloseCodes;
 
 /** Client text messages must be UTF-8 (RFC 6455 8.1): an invalid one is refused with close code 1007. */
 public final class TextMessageValidator extends ChannelInboundHandlerAdapter {

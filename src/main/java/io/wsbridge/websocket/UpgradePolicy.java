@@ -1,7 +1,7 @@
 package io.wsbridge.websocket;
 
 import io.wsbridge.http.RequestInfo;
-import io.wsbridge.session.Refusal;
+import io.wsbridge.http.Refusal;
 
 /** A rule an upgrade request must pass before any backend sees it (e.g. the allowed origins). */
 @FunctionalInterface

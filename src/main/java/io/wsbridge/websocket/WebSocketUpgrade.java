@@ -17,7 +17,7 @@ import io.wsbridge.http.HttpResponses;
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.http.ResponseHeaders;
 import io.wsbridge.session.BackendFactory;
-import io.wsbridge.session.Refusal;
+import io.wsbridge.http.Refusal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

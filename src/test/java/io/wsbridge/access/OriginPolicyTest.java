@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wsbridge.cli.Config;
 import io.wsbridge.http.RequestInfo;
-import io.wsbridge.session.Refusal;
+import io.wsbridge.http.Refusal;
 import io.wsbridge.websocket.UpgradePolicy;
 import java.util.AbstractMap;
 import java.util.ArrayList;

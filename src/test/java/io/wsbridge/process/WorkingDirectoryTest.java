@@ -9,6 +9,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.wsbridge.process.epoll.PosixStarter;
+import io.wsbridge.process.threads.JavaProcessStarter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -84,7 +86,7 @@ class WorkingDirectoryTest {
     }
 
     private static ProcessLauncher threads() {
-        return new OffLoopLauncher<>(new JavaProcessStarter(), spawner());
+        return new OffLoopLauncher(JavaProcessStarter::new, spawner());
     }
 
     @Test
@@ -94,8 +96,9 @@ class WorkingDirectoryTest {
             EventLoop loop = group.next();
             String expected = dir.toRealPath().toString();
             assertThat(runPwd(threads(), loop, dir)).isEqualTo(expected);
-            if (Posix.AVAILABLE && Posix.HAS_CHDIR && Epoll.isAvailable()) {
-                assertThat(runPwd(new OffLoopLauncher<>(new PosixStarter(PooledByteBufAllocator.DEFAULT), spawner()), loop, dir)).isEqualTo(expected);
+            PosixStarter posix = PosixStarter.forLoops(group, PooledByteBufAllocator.DEFAULT);
+            if (posix != null && PosixStarter.canChangeDirectory() && Epoll.isAvailable()) {
+                assertThat(runPwd(new OffLoopLauncher(() -> posix, spawner()), loop, dir)).isEqualTo(expected);
             }
             assertThat(runPwd(threads(), loop, null)).isEqualTo(Path.of("").toAbsolutePath().toString());
         } finally {

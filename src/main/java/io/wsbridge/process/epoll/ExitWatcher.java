@@ -1,10 +1,11 @@
-package io.wsbridge.process;
+package io.wsbridge.process.epoll;
 
 import com.sun.jna.LastErrorException;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import io.wsbridge.process.ExitStatus;
 
 /**
  * Reaps a child without a thread and without a descriptor of its own. A child's exit closes its stdout, so

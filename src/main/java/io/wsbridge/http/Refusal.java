@@ -1,4 +1,4 @@
-package io.wsbridge.session;
+package io.wsbridge.http;
 
 /** An upgrade the backend will not take: answered with this HTTP status instead of 101. */
 public final class Refusal extends Exception {

@@ -1,4 +1,4 @@
-package io.wsbridge.session;
+package io.wsbridge.process;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package io.wsbridge.process;
+package io.wsbridge.process.epoll;
 
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoHandle;

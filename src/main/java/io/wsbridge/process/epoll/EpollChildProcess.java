@@ -1,9 +1,13 @@
-package io.wsbridge.process;
+package io.wsbridge.process.epoll;
+import io.wsbridge.process.Signals;
+import io.wsbridge.process.LaunchException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.IoEventLoop;
 import java.io.IOException;
+import io.wsbridge.process.ChildListener;
+import io.wsbridge.process.ChildProcess;
 
 /**
  * A child whose three pipes and exit are all watched by the connection's own epoll event loop: no thread

@@ -1,4 +1,4 @@
-package io.wsbridge.process;
+package io.wsbridge.process.epoll;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
@@ -6,6 +6,8 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.List;
+import io.wsbridge.process.LaunchException;
+import io.wsbridge.process.LaunchSpec;
 
 /**
  * posix_spawn (glibc: clone with CLONE_VFORK, so no copy of the JVM's address space) of a child that starts

@@ -1,4 +1,4 @@
-package io.wsbridge.process;
+package io.wsbridge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

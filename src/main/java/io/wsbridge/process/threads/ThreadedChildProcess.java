@@ -1,4 +1,5 @@
-package io.wsbridge.process;
+package io.wsbridge.process.threads;
+import io.wsbridge.process.Signals;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -10,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import io.wsbridge.process.ExitStatus;
+import io.wsbridge.process.ChildListener;
+import io.wsbridge.process.ChildProcess;
 
 /**
  * The portable fallback for where posix_spawn or epoll are not available: java.lang.Process with one

@@ -1,4 +1,4 @@
-package io.wsbridge.process;
+package io.wsbridge.process.epoll;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;

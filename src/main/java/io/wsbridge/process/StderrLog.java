@@ -1,4 +1,4 @@
-package io.wsbridge.session;
+package io.wsbridge.process;
 
 import io.netty.buffer.ByteBuf;
 import io.wsbridge.logging.LogScope;

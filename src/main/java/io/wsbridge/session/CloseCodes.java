@@ -1,4 +1,4 @@
-package io.wsbridge.websocket;
+package io.wsbridge.session;
 
 /** RFC 6455 close codes wsbridge sends. */
 public final class CloseCodes {
@@ -15,7 +15,7 @@ public final class CloseCodes {
     }
 
     /** Whether a client may send this code in a close frame (RFC 6455 7.4). */
-    static boolean validFromPeer(int code) {
+    public static boolean validFromPeer(int code) {
         return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
     }
 }

@@ -1,4 +1,4 @@
-package io.wsbridge.http;
+package io.wsbridge.syntax;
 
 /** RFC 7230 tokens: header names, subprotocol names. */
 public final class HttpTokens {

@@ -1,4 +1,4 @@
-package io.wsbridge.process;
+package io.wsbridge.http;
 
 import io.wsbridge.http.RequestInfo;
 import java.util.ArrayList;
