@@ -20,7 +20,7 @@ final class StartupPreload {
             "--license", "-license");
 
     /** Classes the first connection needs, initialised ahead of it (their static set-up is not free). */
-    private static final String[] FIRST_CONNECTION_HTTP = {
+    static final String[] FIRST_CONNECTION_HTTP = {
         "io.netty.buffer.PooledByteBufAllocator",
         "io.netty.handler.codec.http.HttpServerCodec",
         "io.netty.handler.codec.http.HttpHeaderNames",
@@ -36,8 +36,10 @@ final class StartupPreload {
         "io.wsbridge.websocket.CloseHandshake",
         "io.wsbridge.websocket.SessionBridge",
     };
-    private static final String[] FIRST_CONNECTION_PROCESS = {
-        "io.wsbridge.session.ProcessSession",
+    static final String[] FIRST_CONNECTION_PROCESS = {
+        "io.wsbridge.session.Session",
+        "io.wsbridge.session.ChildProgram",
+        "io.wsbridge.process.ChildLifecycle",
         "io.wsbridge.framing.LineFramer",
         "io.wsbridge.utf8.Utf8Sanitizer",
         "io.wsbridge.process.epoll.PosixSpawner",

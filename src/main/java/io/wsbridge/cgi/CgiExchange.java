@@ -23,10 +23,9 @@ import io.netty.util.AttributeKey;
 import io.wsbridge.http.HttpResponses;
 import io.wsbridge.http.ResponseHeaders;
 import io.wsbridge.logging.LogScope;
-import io.wsbridge.process.ChildListener;
+import io.wsbridge.process.ChildLifecycle;
 import io.wsbridge.process.ChildProcess;
 import io.wsbridge.process.ExitStatus;
-import io.wsbridge.process.KillLadder;
 import io.wsbridge.process.LaunchException;
 import io.wsbridge.process.LaunchSpec;
 import io.wsbridge.process.ProcessLauncher;
@@ -43,10 +42,11 @@ import java.util.Map;
  * Content-Length when it gives one (extra output is dropped; too little closes the connection), else chunked
  * on a keep-alive HTTP/1.1 connection, else by closing the connection. A malformed header block is answered
  * with 502 and the script is ended. If the client goes away first, stdin is closed and the kill ladder ends
- * the script's process group. The fork slot is held until the script has been reaped. After a normal end,
- * anything the script left running in its group is left alone (a CGI may start background work).
+ * the script's process group. Fork slot, ladder and pipes are the script's {@link ChildLifecycle}'s: the slot
+ * is held until the script has been reaped, and after a normal end anything the script left running in its
+ * group is left alone (a CGI may start background work).
  */
-final class CgiExchange implements ChildListener {
+final class CgiExchange implements ChildLifecycle.Owner {
     private static final AttributeKey<CgiExchange> CURRENT = AttributeKey.valueOf("wsbridge.cgi.exchange");
 
     private enum State { HEADERS, BODY, DONE }
@@ -61,9 +61,9 @@ final class CgiExchange implements ChildListener {
     private final LogScope log;
     private final CgiHeaderParser parser = new CgiHeaderParser();
     private final ChannelFutureListener onClientGone = f -> clientGone();
+    private ChildLifecycle life;
     private ChildProcess child;
     private String script;
-    private KillLadder ladder;
     private StderrLog stderr;
     private State state = State.HEADERS;
     /** Body bytes the script's Content-Length still allows; -1 when it gave none. */
@@ -73,8 +73,6 @@ final class CgiExchange implements ChildListener {
     private boolean stdoutOpen = true;
     private boolean stdoutPaused;
     private boolean readingPaused;
-    private ExitStatus exit;
-    private boolean ladderDone;
     private boolean released;
 
     private CgiExchange(ChannelHandlerContext ctx, HttpRequest request, Setup setup, LogScope log) {
@@ -99,9 +97,9 @@ final class CgiExchange implements ChildListener {
         ctx.channel().attr(CURRENT).set(exchange);
         ctx.channel().closeFuture().addListener(exchange.onClientGone);
         // Returns at once; the request body is held until the script runs (started() or startFailed()).
-        exchange.child = setup.launcher().launch(spec, ctx.channel().eventLoop(), exchange);
-        exchange.ladder = new KillLadder(ctx.channel().eventLoop(), exchange.child, setup.closeMs(),
-                exchange::ladderDone);
+        exchange.life = ChildLifecycle.launch(setup.launcher(), spec, ctx.channel().eventLoop(), setup.forks(),
+                setup.closeMs(), ChildLifecycle.AfterExit.LEAVE_GROUP, exchange);
+        exchange.child = exchange.life.pipes();
         if (!exchange.released && HttpUtil.is100ContinueExpected(request)) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
@@ -114,7 +112,6 @@ final class CgiExchange implements ChildListener {
 
     @Override
     public void startFailed(LaunchException e) {
-        setup.forks().release();
         log.category("process").error("Could not launch CGI script {} ({})", script, e.getMessage());
         released = true;
         if (state == State.HEADERS) {
@@ -267,7 +264,7 @@ final class CgiExchange implements ChildListener {
         } else if (state == State.BODY) {
             endResponse();
         }
-        maybeRelease();
+        life.done();
     }
 
     private void endResponse() {
@@ -312,15 +309,9 @@ final class CgiExchange implements ChildListener {
 
     @Override
     public void exited(ExitStatus status) {
-        exit = status;
-        setup.forks().release();
         if (!status.success()) {
             log.category("process").debug("CGI script {}", status.describe());
         }
-        if (ladder.started()) {
-            ladder.leaderExited();
-        }
-        maybeRelease();
     }
 
     private void clientGone() {
@@ -333,30 +324,13 @@ final class CgiExchange implements ChildListener {
 
     /** Its output is no longer wanted: stdin closed, stdout drained and dropped, the ladder for the group. */
     private void stopScript() {
-        if (released) {
-            return;
-        }
-        child.closeStdin();
         resumeOutput();
-        child.resumeStdout();
-        if (exit == null || child.groupAlive()) {
-            ladder.start();
-        }
-        maybeRelease();
+        life.end();
     }
 
-    private void ladderDone() {
-        ladderDone = true;
-        maybeRelease();
-    }
-
-    private void maybeRelease() {
-        if (released || stdoutOpen || exit == null || (ladder.started() && !ladderDone)) {
-            return;
-        }
+    @Override
+    public void released() {
         released = true;
-        ladder.cancel();
-        child.release();
         resumeReading();
         ctx.channel().closeFuture().removeListener(onClientGone);
         ctx.channel().attr(CURRENT).compareAndSet(this, null);

@@ -12,7 +12,7 @@ public final class Signals {
     private Signals() {
     }
 
-    static String name(int signal) {
+    public static String name(int signal) {
         return switch (signal) {
             case SIGHUP -> "SIGHUP";
             case SIGINT -> "SIGINT";

@@ -13,7 +13,7 @@ import io.wsbridge.http.HttpRequestRouter;
 import io.wsbridge.http.RequestIds;
 import io.wsbridge.http.ResponseHeaders;
 import io.wsbridge.http.TrustedProxies;
-import io.wsbridge.session.BackendFactory;
+import io.wsbridge.session.SessionStrategy;
 import io.wsbridge.websocket.CloseHandshake;
 import io.wsbridge.websocket.KeepAlivePing;
 import io.wsbridge.websocket.MessageSizeLimit;
@@ -49,7 +49,7 @@ import java.util.function.Consumer;
  *   ws-utf8      TextMessageValidator     text messages must be UTF-8 (1007)
  *   ws-close     CloseHandshake           ping/pong, the closing handshake both ways, failures -> close frame
  *   ws-ping      KeepAlivePing            --pingms: pings, and drops a client that sends no pong in 2 intervals
- *   ws-session   SessionBridge            message chunks <-> the backend (a child process per connection)
+ *   ws-session   SessionBridge            message chunks <-> the session (a child process per connection)
  * </pre>
  */
 final class ServerInitializer extends ChannelInitializer<Channel> {
@@ -69,7 +69,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     private final TrustedProxies proxies;
 
     /**
-     * @param backends     null when there is no WebSocket endpoint (only --staticdir / --cgidir)
+     * @param sessions     null when there is no WebSocket endpoint (only --staticdir / --cgidir)
      * @param policy       checked before every upgrade (--origin, --sameorigin)
      * @param headers      --header, --header-ws, --header-http
      * @param tls          puts TLS first on a pipeline, or null without --ssl
@@ -77,12 +77,12 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
      * @param subprotocols --subprotocol
      * @param proxies      --trustproxy
      */
-    ServerInitializer(ChannelGroup connections, BackendFactory backends, UpgradePolicy policy,
+    ServerInitializer(ChannelGroup connections, SessionStrategy sessions, UpgradePolicy policy,
                       ResponseHeaders headers, List<HttpEndpoint> endpoints, long maxMessageSize,
                       Consumer<ChannelPipeline> tls, long pingMs, List<String> subprotocols,
                       TrustedProxies proxies) {
         this.connections = connections;
-        this.upgrades = new WebSocketUpgrade(backends, policy, headers, this::toWebSocket,
+        this.upgrades = new WebSocketUpgrade(sessions, policy, headers, this::toWebSocket,
                 new Subprotocols(subprotocols));
         this.endpoints = List.copyOf(endpoints);
         this.maxMessageSize = maxMessageSize;

@@ -103,7 +103,7 @@ public final class WsbridgeServer {
             stopNow();
             throw e;
         }
-        ProcessPerConnection backends = content.targets() == null ? null
+        ProcessPerConnection sessions = content.targets() == null ? null
                 : new ProcessPerConnection(content.targets(), launcher, sessionEnvironment(env), forks,
                 new ProcessPerConnection.Settings(config.websocket().binary(), config.websocket().passStderr(),
                         config.children().closeMs(), config.websocket().framing(),
@@ -117,7 +117,7 @@ public final class WsbridgeServer {
                 throw e;
             }
         }
-        ServerInitializer initializer = new ServerInitializer(connections, backends, content.policy(),
+        ServerInitializer initializer = new ServerInitializer(connections, sessions, content.policy(),
                 content.headers(), content.endpoints(), config.websocket().maxFrameSize(), tls,
                 config.websocket().pingMs(), config.websocket().subprotocols(),
                 TrustedProxies.of(config.access().trustedProxies()));

@@ -5,8 +5,10 @@ import io.netty.channel.EventLoop;
 import io.wsbridge.framing.MessageSink;
 
 /**
- * The WebSocket end of a session, as a backend sees it. All methods are called on {@link #eventLoop()}.
- * Fragments sent through {@link MessageSink} are written in order and go out on {@link #flush()}.
+ * The client side of a session (a WebSocket connection), as the session sees it: deliver a message (as
+ * fragments, through {@link MessageSink}, sent on {@link #flush()}), pause and resume reading it, and close
+ * it with a code and a reason. Its events come back through {@link ClientEvents}. All methods are called on
+ * {@link #eventLoop()}.
  */
 public interface ClientEndpoint extends MessageSink {
     EventLoop eventLoop();
@@ -18,11 +20,14 @@ public interface ClientEndpoint extends MessageSink {
     /** False while the socket's outbound buffer is above its high-water mark: stop producing. */
     boolean isWritable();
 
-    /** Stops reading the client's socket (its messages back up into TCP); used when the backend is full. */
+    /** Stops reading the client's socket (its messages back up into TCP); used when the program is full. */
     void pauseReading();
 
     void resumeReading();
 
-    /** Ends the session from our side: close frame after what was already sent, then the connection. */
+    /**
+     * Ends the session from our side: close frame after what was already sent, then the connection. The
+     * session is not told back ({@link ClientEvents#clientClosed} does not follow).
+     */
     void close(int code, String reason);
 }

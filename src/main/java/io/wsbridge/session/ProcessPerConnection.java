@@ -1,19 +1,22 @@
 package io.wsbridge.session;
 
 import io.wsbridge.framing.Framing;
+import io.wsbridge.http.CgiEnvironment;
+import io.wsbridge.http.Refusal;
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.logging.LogScope;
-import io.wsbridge.http.CgiEnvironment;
-import io.wsbridge.process.ProcessLauncher;
-import java.util.List;
-import io.wsbridge.http.Refusal;
 import io.wsbridge.process.ForkLimiter;
+import io.wsbridge.process.LaunchSpec;
+import io.wsbridge.process.ProcessLauncher;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The websocketd model, and the one place it is decided: every WebSocket connection gets a child process of
- * its own, counted against --maxforks, and the connection and the child live and die together.
+ * its own, counted against --maxforks, and the connection and the child live and die together (a
+ * {@link Session} joining the client to a {@link ChildProgram}).
  */
-public final class ProcessPerConnection implements BackendFactory {
+public final class ProcessPerConnection implements SessionStrategy {
     /**
      * @param binary     --binary: raw bytes both ways instead of lines
      * @param passStderr --passstderr: stdout and stderr lines as tagged JSON messages
@@ -28,6 +31,10 @@ public final class ProcessPerConnection implements BackendFactory {
 
         public Settings(boolean binary, long closeMs) {
             this(binary, false, closeMs);
+        }
+
+        ChildProgram.Settings program() {
+            return new ChildProgram.Settings(binary, passStderr, closeMs, framing, maxMessage);
         }
     }
 
@@ -65,17 +72,12 @@ public final class ProcessPerConnection implements BackendFactory {
         List<String> extraEnv = subprotocol == null ? List.of() : List.of("WEBSOCKET_PROTOCOL=" + subprotocol);
         return new PreparedSession() {
             @Override
-            public Backend start(ClientEndpoint client) {
+            public ClientEvents start(ClientEndpoint client) {
                 if (reverseLookup == null || !ReverseLookup.applies(request.remoteAddr())) {
-                    return launch(client, request.remoteAddr());
+                    return startSession(client, request, request.remoteAddr(), target, extraEnv);
                 }
                 return new StartAfterLookup(client, reverseLookup, request.remoteAddr(),
-                        remoteHost -> launch(client, remoteHost), forks::release);
-            }
-
-            private Backend launch(ClientEndpoint client, String remoteHost) {
-                return ProcessSession.start(client, request, remoteHost, target, extraEnv, launcher, environment,
-                        forks, settings);
+                        remoteHost -> startSession(client, request, remoteHost, target, extraEnv), forks::release);
             }
 
             @Override
@@ -83,5 +85,30 @@ public final class ProcessPerConnection implements BackendFactory {
                 forks.release();
             }
         };
+    }
+
+    /**
+     * @param remoteHost REMOTE_HOST (the address, or its name with --reverselookup)
+     * @param extraEnv   further NAME=value variables (WEBSOCKET_PROTOCOL)
+     */
+    private ClientEvents startSession(ClientEndpoint client, RequestInfo request, String remoteHost, LaunchTarget target,
+                               List<String> extraEnv) {
+        LogScope log = LogScope.of("session")
+                .with("url", request.url())
+                .with("id", request.id())
+                .with("remote", request.remoteAddr())
+                .with("command", target.displayName());
+        if (request.origin() != null) {
+            log = log.with("origin", request.origin());
+        }
+        List<String> argv = new ArrayList<>(1 + target.args().size());
+        argv.add(target.displayName());
+        argv.addAll(target.args());
+        List<String> env = environment.forRequest(request, remoteHost, target.scriptName(), target.pathInfo(),
+                extraEnv);
+        LaunchSpec spec = new LaunchSpec(target.executable(), argv, env);
+        LogScope sessionLog = log;
+        return Session.start(client, log, events -> ChildProgram.launch(spec, target.displayName(),
+                settings.program(), launcher, forks, client.eventLoop(), client.alloc(), sessionLog, events));
     }
 }

@@ -7,24 +7,24 @@ import java.util.function.Function;
 /**
  * A session whose program can only start once REMOTE_HOST is known (--reverselookup). The 101 has gone
  * out; meanwhile the client's socket is not read, and what was already read is kept in order, then handed
- * to the real backend when it starts. A client that leaves during the lookup gives its fork slot back at
+ * to the real session when it starts. A client that leaves during the lookup gives its fork slot back at
  * once, and no program is started for it.
  */
-final class StartAfterLookup implements Backend {
+final class StartAfterLookup implements ClientEvents {
     private record Chunk(ByteBuf data, boolean binary, boolean last) {
     }
 
     private final ClientEndpoint client;
     private final Runnable abandon;
     private final ArrayDeque<Chunk> early = new ArrayDeque<>();
-    private Backend started;
+    private ClientEvents started;
     private boolean closed;
 
     /**
-     * @param start   starts the real backend with the REMOTE_HOST value
+     * @param start   starts the real session with the REMOTE_HOST value
      * @param abandon gives back what was reserved for the session (the fork slot)
      */
-    StartAfterLookup(ClientEndpoint client, ReverseLookup lookup, String address, Function<String, Backend> start,
+    StartAfterLookup(ClientEndpoint client, ReverseLookup lookup, String address, Function<String, ClientEvents> start,
                      Runnable abandon) {
         this.client = client;
         this.abandon = abandon;
@@ -32,24 +32,24 @@ final class StartAfterLookup implements Backend {
         lookup.resolve(address, client.eventLoop(), host -> resolved(host, start));
     }
 
-    private void resolved(String host, Function<String, Backend> start) {
+    private void resolved(String host, Function<String, ClientEvents> start) {
         if (closed) {
             return;
         }
         started = start.apply(host);
-        // Reading resumes first: the backend may pause it again while taking the early messages.
+        // Reading resumes first: the session may pause it again while taking the early messages.
         client.resumeReading();
         while (!early.isEmpty()) {
             Chunk c = early.poll();
-            started.messageChunk(c.data(), c.binary(), c.last());
+            started.clientMessage(c.data(), c.binary(), c.last());
         }
-        started.readComplete();
+        started.clientReadComplete();
     }
 
     @Override
-    public void messageChunk(ByteBuf data, boolean binary, boolean last) {
+    public void clientMessage(ByteBuf data, boolean binary, boolean last) {
         if (started != null) {
-            started.messageChunk(data, binary, last);
+            started.clientMessage(data, binary, last);
         } else if (closed) {
             data.release();
         } else {
@@ -58,9 +58,9 @@ final class StartAfterLookup implements Backend {
     }
 
     @Override
-    public void readComplete() {
+    public void clientReadComplete() {
         if (started != null) {
-            started.readComplete();
+            started.clientReadComplete();
         }
     }
 

@@ -48,7 +48,7 @@ public final class CloseHandshake extends ChannelDuplexHandler {
         replyTimeout = ctx.executor().schedule(() -> {
             ctx.close();
         }, CLOSE_REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        ctx.fireUserEventTriggered(new ClientClosed(code, reason));
+        ctx.fireUserEventTriggered(new ClosingStarted(code, reason));
     }
 
     /**
@@ -108,7 +108,7 @@ public final class CloseHandshake extends ChannelDuplexHandler {
                 CloseWebSocketFrame reply = payload.readableBytes() >= 2 ? new CloseWebSocketFrame(code, "")
                         : new CloseWebSocketFrame(true, 0, ctx.alloc().buffer(0));
                 ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
-                ctx.fireUserEventTriggered(new ClientClosed(code, reason));
+                ctx.fireUserEventTriggered(new ClosingStarted(code, reason));
             } else if (state == State.CLOSE_SENT) {
                 state = State.CLOSED;
                 cancelTimeout();
@@ -149,7 +149,7 @@ public final class CloseHandshake extends ChannelDuplexHandler {
             state = State.CLOSED;
             ctx.writeAndFlush(new CloseWebSocketFrame(code, truncateReason(reason)))
                     .addListener(ChannelFutureListener.CLOSE);
-            ctx.fireUserEventTriggered(new ClientClosed(code, reason));
+            ctx.fireUserEventTriggered(new ClosingStarted(code, reason));
         } else {
             ctx.close();
         }

@@ -10,24 +10,27 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
-import io.wsbridge.session.Backend;
-import io.wsbridge.session.BackendFactory;
 import io.wsbridge.session.ClientEndpoint;
+import io.wsbridge.session.ClientEvents;
+import io.wsbridge.session.SessionStrategy;
 import io.wsbridge.session.CloseCodes;
 
 /**
- * The last handler of an upgraded connection: joins the WebSocket to its backend. Client message chunks go
- * to the backend; the backend's fragments become frames; socket writability and read pausing are passed
- * through for backpressure; the end of the connection, however it happens, reaches the backend once.
+ * The last handler of an upgraded connection: the WebSocket as a session's {@link ClientEndpoint}. Client
+ * message chunks go to the session; the session's fragments become frames; socket writability and read
+ * pausing are passed through for backpressure; the end of the connection, however it happens, reaches the
+ * session once, unless the session itself asked for it.
  */
 public final class SessionBridge extends ChannelInboundHandlerAdapter implements ClientEndpoint {
-    private final BackendFactory.PreparedSession prepared;
+    private final SessionStrategy.PreparedSession prepared;
     private final CloseHandshake closing;
     private ChannelHandlerContext ctx;
-    private Backend backend;
+    private ClientEvents session;
     private boolean closedBeforeStart;
+    /** The session knows the WebSocket is over: it asked for the close, or it was told. */
+    private boolean sessionKnows;
 
-    public SessionBridge(BackendFactory.PreparedSession prepared, CloseHandshake closing) {
+    public SessionBridge(SessionStrategy.PreparedSession prepared, CloseHandshake closing) {
         this.prepared = prepared;
         this.closing = closing;
     }
@@ -37,23 +40,27 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
         this.ctx = ctx;
     }
 
-    /** Starts the backend; called once the 101 response has been written. */
+    /** Starts the session; called once the 101 response has been written. */
     public void start() {
-        backend = prepared.start(this);
+        session = prepared.start(this);
         if (closedBeforeStart || !ctx.channel().isActive()) {
             notifyClosed(CloseCodes.GOING_AWAY, "connection lost");
         }
     }
 
-    /** Server shutdown: 1001 to the client and the backend winds down. */
+    /** Server shutdown: 1001 to the client (the session hears of it and winds down). */
     public void shutdown() {
-        close(CloseCodes.GOING_AWAY, "server shutting down");
+        if (closing.isOpen()) {
+            closing.close(CloseCodes.GOING_AWAY, "server shutting down");
+        } else {
+            notifyClosed(CloseCodes.GOING_AWAY, "server shutting down");
+        }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof MessageChunk chunk && backend != null) {
-            backend.messageChunk(chunk.content(), chunk.binary(), chunk.last());
+        if (msg instanceof MessageChunk chunk && session != null) {
+            session.clientMessage(chunk.content(), chunk.binary(), chunk.last());
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -61,21 +68,21 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (backend != null) {
-            backend.readComplete();
+        if (session != null) {
+            session.clientReadComplete();
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && backend != null) {
-            backend.clientWritable();
+        if (ctx.channel().isWritable() && session != null) {
+            session.clientWritable();
         }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ClientClosed closed) {
+        if (evt instanceof ClosingStarted closed) {
             notifyClosed(closed.code(), closed.reason());
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -92,13 +99,17 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
         ctx.close();
     }
 
-    /** Backends ignore repeats, so every way the connection can end simply reports here. */
+    /** Every way the connection can end reports here; the session hears of the first, if it did not ask. */
     private void notifyClosed(int code, String reason) {
-        if (backend == null) {
-            closedBeforeStart = true; // reported once the backend exists
+        if (sessionKnows) {
             return;
         }
-        backend.clientClosed(code, reason);
+        if (session == null) {
+            closedBeforeStart = true; // reported once the session exists
+            return;
+        }
+        sessionKnows = true;
+        session.clientClosed(code, reason);
     }
 
     // ---- ClientEndpoint ----
@@ -148,10 +159,7 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void close(int code, String reason) {
-        if (closing.isOpen()) {
-            closing.close(code, reason);
-        } else {
-            notifyClosed(code, reason);
-        }
+        sessionKnows = true; // its own close is not echoed back to it
+        closing.close(code, reason);
     }
 }

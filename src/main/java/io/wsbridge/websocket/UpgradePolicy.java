@@ -3,7 +3,7 @@ package io.wsbridge.websocket;
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.http.Refusal;
 
-/** A rule an upgrade request must pass before any backend sees it (e.g. the allowed origins). */
+/** A rule an upgrade request must pass before any session strategy sees it (e.g. the allowed origins). */
 @FunctionalInterface
 public interface UpgradePolicy {
     UpgradePolicy ALLOW_ALL = request -> { };

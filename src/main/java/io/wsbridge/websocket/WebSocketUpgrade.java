@@ -16,7 +16,7 @@ import io.wsbridge.http.HttpRequestRouter;
 import io.wsbridge.http.HttpResponses;
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.http.ResponseHeaders;
-import io.wsbridge.session.BackendFactory;
+import io.wsbridge.session.SessionStrategy;
 import io.wsbridge.http.Refusal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,7 +24,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * The opening handshake (RFC 6455 section 4.2): checks the request, lets the backend accept or refuse it
+ * The opening handshake (RFC 6455 section 4.2): checks the request, lets the session strategy accept or refuse it
  * (429 when --maxforks is reached, ...), answers 101, and switches the connection's pipeline from HTTP to
  * WebSocket frames. Refusals are plain HTTP errors with a one-line reason.
  */
@@ -37,27 +37,27 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
         void toWebSocket(ChannelPipeline pipeline, CloseHandshake closing, SessionBridge bridge);
     }
 
-    private final BackendFactory backends;
+    private final SessionStrategy sessions;
     private final UpgradePolicy policy;
     private final ResponseHeaders headers;
     private final PipelineSwitch pipelineSwitch;
     private final Subprotocols subprotocols;
 
-    public WebSocketUpgrade(BackendFactory backends, PipelineSwitch pipelineSwitch) {
-        this(backends, UpgradePolicy.ALLOW_ALL, ResponseHeaders.NONE, pipelineSwitch,
+    public WebSocketUpgrade(SessionStrategy sessions, PipelineSwitch pipelineSwitch) {
+        this(sessions, UpgradePolicy.ALLOW_ALL, ResponseHeaders.NONE, pipelineSwitch,
                 new Subprotocols(java.util.List.of()));
     }
 
     /**
-     * @param backends     null when no WebSocket endpoint is configured (only --staticdir / --cgidir): upgrade
+     * @param sessions     null when no WebSocket endpoint is configured (only --staticdir / --cgidir): upgrade
      *                     requests are then plain HTTP requests like any other
-     * @param policy       checked before the backend sees the request (--origin, --sameorigin)
+     * @param policy       checked before the session strategy sees the request (--origin, --sameorigin)
      * @param headers      --header and --header-ws go on the 101
      * @param subprotocols --subprotocol negotiation
      */
-    public WebSocketUpgrade(BackendFactory backends, UpgradePolicy policy, ResponseHeaders headers,
+    public WebSocketUpgrade(SessionStrategy sessions, UpgradePolicy policy, ResponseHeaders headers,
                             PipelineSwitch pipelineSwitch, Subprotocols subprotocols) {
-        this.backends = backends;
+        this.sessions = sessions;
         this.policy = policy;
         this.headers = headers;
         this.pipelineSwitch = pipelineSwitch;
@@ -66,7 +66,7 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
 
     @Override
     public boolean enabled() {
-        return backends != null;
+        return sessions != null;
     }
 
     @Override
@@ -94,10 +94,10 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
             return;
         }
         String chosen = protocol instanceof Subprotocols.Chosen c ? c.protocol() : null;
-        BackendFactory.PreparedSession prepared;
+        SessionStrategy.PreparedSession prepared;
         try {
             policy.check(info);
-            prepared = backends.prepare(info, chosen);
+            prepared = sessions.prepare(info, chosen);
         } catch (Refusal r) {
             refuse(ctx, request, info, HttpResponseStatus.valueOf(r.status()), r.getMessage());
             return;

@@ -1,13 +1,13 @@
 package io.wsbridge.session;
 
-import io.wsbridge.http.RequestInfo;
 import io.wsbridge.http.Refusal;
+import io.wsbridge.http.RequestInfo;
 
 /**
- * Decides what serves a WebSocket connection. This is where "one child per connection" lives (see
- * {@code ProcessPerConnection}); a shared-process mode would be another implementation.
+ * Decides what serves a WebSocket connection: "one program per connection" ({@link ProcessPerConnection},
+ * websocketd's model) or "one program per room".
  */
-public interface BackendFactory {
+public interface SessionStrategy {
     /**
      * Checks an upgrade request before it is answered (and reserves what it needs, e.g. a fork slot).
      *
@@ -27,7 +27,7 @@ public interface BackendFactory {
     /** An accepted upgrade, before the 101 is sent. Exactly one of its methods is called. */
     interface PreparedSession {
         /** The 101 went out: start serving (failures are reported to the client as close frames). */
-        Backend start(ClientEndpoint client);
+        ClientEvents start(ClientEndpoint client);
 
         /** The upgrade did not happen after all: give back what was reserved. */
         void abandon();
