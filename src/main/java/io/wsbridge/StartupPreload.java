@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 final class StartupPreload {
     /** Flags that only print something: no server follows, so nothing is preloaded. */
     private static final Set<String> PRINT_ONLY = Set.of("--help", "-help", "-h", "--version", "-version",
-            "--license", "-license");
+            "--license", "-license", "--printconfig", "-printconfig");
 
     /** Classes the first connection needs, initialised ahead of it (their static set-up is not free). */
     static final String[] FIRST_CONNECTION_HTTP = {

@@ -2,6 +2,7 @@ package io.wsbridge.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The raw values of the command line , before {@link ConfigParser}
@@ -39,10 +40,14 @@ final class CliOptions {
     boolean reverseLookup;
     boolean lineBuffered;
     String logLevel = "access";
+    String config;
+    boolean printConfig;
     boolean help;
     boolean version;
     boolean license;
     List<String> command = new ArrayList<>();
+    /** Every option's value as read, default or given, by name in reading order (for --printconfig). */
+    Map<String, Object> effective = Map.of();
 
     /** Reads what was given; what was not keeps its default. */
     static CliOptions from(FlagParser.Parsed r) {
@@ -77,10 +82,14 @@ final class CliOptions {
         o.reverseLookup = r.get("reverselookup", o.reverseLookup);
         o.lineBuffered = r.get("linebuffered", o.lineBuffered);
         o.logLevel = r.get("loglevel", o.logLevel);
+        o.config = r.get("config", o.config);
+        o.printConfig = r.get("printconfig", o.printConfig);
         o.help = r.get("help", o.help);
         o.version = r.get("version", o.version);
         o.license = r.get("license", o.license);
         o.command = r.command();
+        o.effective = r.read();
         return o;
     }
+
 }

@@ -3,6 +3,7 @@ package io.wsbridge.cli;
 import io.wsbridge.framing.Framing;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,12 +38,22 @@ public final class ConfigParser {
     }
 
     public Outcome parse(String... args) {
-        CliOptions options;
+        FlagParser.Parsed parsed;
         try {
-            options = CliOptions.from(FlagParser.parse(args));
+            parsed = FlagParser.parse(args);
         } catch (FlagParser.UsageException e) {
             return new Exit(ExitCode.USAGE, "", e.getMessage() + "\n" + SHORT_HELP);
         }
+        Layers layers = null;
+        if (parsed.has("config") && !parsed.has("help") && !parsed.has("version") && !parsed.has("license")) {
+            try {
+                layers = Layers.read(parsed); // the TOML classes are loaded only here
+            } catch (ConfigException e) {
+                return new Exit(e.exitCode(), "", e.getMessage() + "\n");
+            }
+            parsed = layers.merged();
+        }
+        CliOptions options = CliOptions.from(parsed);
         if (options.help) {
             return new Exit(ExitCode.OK, newCommandLine().getUsageMessage(), "");
         }
@@ -55,10 +66,80 @@ public final class ConfigParser {
         if (args.length == 0) {
             return new Exit(ExitCode.INVALID_CONFIG, "", "Command line arguments are missing.\n" + SHORT_HELP);
         }
+        Config config;
         try {
-            return new Run(toConfig(options));
+            config = toConfig(options);
         } catch (ConfigException e) {
+            if (layers != null) {
+                String located = layers.locate(e.getMessage());
+                if (located != null) {
+                    return new Exit(ExitCode.INVALID_CONFIG, "", located + "\n");
+                }
+            }
             return new Exit(e.exitCode(), "", e.getMessage() + "\n" + SHORT_HELP);
+        }
+        if (options.printConfig) {
+            Layers from = layers;
+            FlagParser.Parsed line = parsed;
+            return new Exit(ExitCode.OK, PrintConfig.render(options, name -> from != null ? from.origin(name)
+                    : line.has(name) || name.equals("command") ? "command line" : null), "");
+        }
+        return new Run(config);
+    }
+
+    /**
+     * The command line over a config file: what the line gives wins (a list given there replaces the file's list;
+     * a COMMAND there replaces the file's command).
+     */
+    private record Layers(ConfigFile.Contents file, FlagParser.Parsed commandLine, FlagParser.Parsed merged) {
+        static Layers read(FlagParser.Parsed commandLine) throws ConfigException {
+            ConfigFile.Contents file = ConfigFile.read(commandLine.get("config", ""));
+            Map<String, Object> values = new LinkedHashMap<>(file.values());
+            values.putAll(commandLine.values());
+            List<String> command = commandLine.command().isEmpty() ? file.command() : commandLine.command();
+            return new Layers(file, commandLine, new FlagParser.Parsed(values, command));
+        }
+
+        /** FILE:LINE for a value from the file, "command line", or null for a default. */
+        String origin(String name) {
+            boolean onLine = name.equals("command") ? !commandLine.command().isEmpty() : commandLine.has(name);
+            if (onLine) {
+                return "command line";
+            }
+            boolean inFile = name.equals("command") ? !file.command().isEmpty() : file.values().containsKey(name);
+            return inFile ? file.where(name) : null;
+        }
+
+        /**
+         * The message of a problem with the configuration, prefixed with FILE:LINE of the file's options it names
+         * (--name), or null when it names none of them.
+         */
+        String locate(String message) {
+            StringBuilder where = new StringBuilder();
+            for (String name : file.values().keySet()) {
+                if (!commandLine.has(name) && mentions(message, "--" + name)) {
+                    where.append(where.length() == 0 ? "" : ", ").append(file.where(name));
+                }
+            }
+            if (commandLine.command().isEmpty() && message.contains("COMMAND")) {
+                // the file's command, or the file that lacks one
+                where.append(where.length() == 0 ? "" : ", ")
+                        .append(file.command().isEmpty() ? file.path() : file.where("command"));
+            }
+            return where.length() == 0 ? null : where + ": " + message;
+        }
+
+        private static boolean mentions(String message, String flag) {
+            int i = message.indexOf(flag);
+            while (i >= 0) {
+                int end = i + flag.length();
+                if (end == message.length() || !(Character.isLetterOrDigit(message.charAt(end))
+                        || message.charAt(end) == '-')) {
+                    return true;
+                }
+                i = message.indexOf(flag, end);
+            }
+            return false;
         }
     }
 

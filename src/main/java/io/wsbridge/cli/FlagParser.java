@@ -16,14 +16,21 @@ import java.util.Map;
  */
 final class FlagParser {
     /** The command line, as parsed: option values by name (see {@link OptionDef#name()}), then COMMAND. */
-    record Parsed(Map<String, Object> values, List<String> command) {
+    record Parsed(Map<String, Object> values, List<String> command, Map<String, Object> read) {
+        Parsed(Map<String, Object> values, List<String> command) {
+            this(values, command, new LinkedHashMap<>());
+        }
+
         boolean has(String name) {
             return values.containsKey(name);
         }
 
+        /** The value given, else {@code fallback}; either way remembered in {@link #read()} (--printconfig). */
         @SuppressWarnings("unchecked")
         <T> T get(String name, T fallback) {
-            return values.containsKey(name) ? (T) values.get(name) : fallback;
+            T value = values.containsKey(name) ? (T) values.get(name) : fallback;
+            read.put(name, value);
+            return value;
         }
     }
 

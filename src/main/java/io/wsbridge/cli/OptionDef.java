@@ -109,6 +109,12 @@ record OptionDef(String name, Kind kind, String paramLabel, Role role, List<Stri
             new OptionDef("reverselookup", Kind.FLAG, null, Role.VALUE,
                     List.of("Set REMOTE_HOST from a reverse DNS lookup of the client. Default: false.")),
             // this program
+            new OptionDef("config", Kind.STRING, "FILE", Role.VALUE,
+                    List.of("Read options from a TOML file: the long option names as keys (port = 8080,",
+                            "header = [\"X-A: 1\"], command = [\"./chat.sh\", \"arg\"]). Options on the",
+                            "command line override it.")),
+            new OptionDef("printconfig", Kind.FLAG, null, Role.VALUE,
+                    List.of("Print the effective configuration as TOML (secrets masked) and exit.")),
             new OptionDef("loglevel", Kind.STRING, "LEVEL", Role.VALUE,
                     List.of("Log level, from most to least verbose: debug, trace, access, info, error,",
                             "fatal, none. Default: access.")),

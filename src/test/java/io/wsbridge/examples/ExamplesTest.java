@@ -85,6 +85,14 @@ class ExamplesTest {
     }
 
     @Test
+    void theGreeterFromItsConfigFile() throws Exception {
+        try (TestServer server = TestServer.start("--config=examples/greeter.toml");
+             Client client = Client.connect(server.url("/"))) {
+            greets(client, 30);
+        }
+    }
+
+    @Test
     void theJavaGreeterRunsFromItsSourceFile() throws Exception {
         List<String> command = List.of("java", EXAMPLES.resolve("Greeter.java").toString());
         try (TestServer server = serve(command); Client client = Client.connect(server.url("/"))) {

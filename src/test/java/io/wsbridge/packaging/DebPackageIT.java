@@ -77,7 +77,7 @@ class DebPackageIT {
             List<String> installed = List.of(sh("dpkg -L wsbridge").assertOk("dpkg -L").stdout().split("\n"));
             assertThat(installed).contains("/usr/bin/wsbridge", "/usr/share/wsbridge/wsbridge.jar",
                     "/usr/share/man/man1/wsbridge.1.gz", "/lib/systemd/system/wsbridge@.service",
-                    "/etc/wsbridge/example.conf", "/usr/share/bash-completion/completions/wsbridge",
+                    "/etc/wsbridge/example.toml", "/usr/share/bash-completion/completions/wsbridge",
                     "/usr/share/zsh/vendor-completions/_wsbridge", "/usr/share/doc/wsbridge/copyright",
                     "/usr/share/doc/wsbridge/examples/greeter.sh");
 
@@ -86,6 +86,8 @@ class DebPackageIT {
             classDataArchiveWasMadeForTheInstalledJava();
             manPageRenders();
             unitIsValid();
+            assertThat(sh("wsbridge --config=/etc/wsbridge/example.toml --printconfig").assertOk("example config")
+                    .stdout()).as("the shipped example configuration is valid").contains("port = 8080");
             servesAnInstalledExample();
 
             dpkg("-r wsbridge").assertOk("dpkg -r");
@@ -95,7 +97,7 @@ class DebPackageIT {
                 }
             }
             assertThat(Path.of("/usr/share/wsbridge")).as("with the archive postinst made").doesNotExist();
-            assertThat(Path.of("/etc/wsbridge/example.conf")).as("configuration stays until purge").exists();
+            assertThat(Path.of("/etc/wsbridge/example.toml")).as("configuration stays until purge").exists();
 
             dpkg("-P wsbridge").assertOk("dpkg -P");
             assertThat(Path.of("/etc/wsbridge")).doesNotExist();
