@@ -25,6 +25,7 @@ final class CliOptions {
     boolean binary;
     boolean passStderr;
     String framing = "lines";
+    boolean compress;
     String maxFrameSize = "1m";
     long pingMs;
     String subprotocols;
@@ -67,6 +68,7 @@ final class CliOptions {
         o.binary = r.get("binary", o.binary);
         o.passStderr = r.get("passstderr", o.passStderr);
         o.framing = r.get("framing", o.framing);
+        o.compress = r.get("compress", o.compress);
         o.maxFrameSize = r.get("maxframesize", o.maxFrameSize);
         o.pingMs = r.get("pingms", o.pingMs);
         o.subprotocols = r.get("subprotocol", o.subprotocols);

@@ -77,9 +77,10 @@ public record Config(
      *                     it is at most 2^31-1, what a header can announce)
      * @param pingMs       --pingms: ping interval, 0 for none
      * @param subprotocols --subprotocol: accepted subprotocols in order of preference; empty for none
+     * @param compress     --compress: permessage-deflate for clients that offer it
      */
     public record WebSocket(boolean binary, boolean passStderr, Framing framing, long maxFrameSize, long pingMs,
-                            List<String> subprotocols) {
+                            List<String> subprotocols, boolean compress) {
         public WebSocket {
             subprotocols = List.copyOf(subprotocols);
         }

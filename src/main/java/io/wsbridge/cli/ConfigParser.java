@@ -253,7 +253,7 @@ public final class ConfigParser {
             maxFrameSize = Framing.MAX_LENGTH_PREFIXED; // what a 31-bit length can announce
         }
         return new Config.WebSocket(o.binary, o.passStderr, framing, maxFrameSize, o.pingMs,
-                Options.subprotocols(o.subprotocols));
+                Options.subprotocols(o.subprotocols), o.compress);
     }
 
     /** The same spellings as FlagParser (Go's strconv.ParseBool), for picocli's model. */

@@ -7,6 +7,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.wsbridge.deflate.DeflateParameters;
 import io.wsbridge.http.HttpEndpoint;
 import io.wsbridge.http.HttpExchangeGuard;
 import io.wsbridge.http.HttpRequestRouter;
@@ -17,6 +18,7 @@ import io.wsbridge.session.SessionStrategy;
 import io.wsbridge.websocket.CloseHandshake;
 import io.wsbridge.websocket.KeepAlivePing;
 import io.wsbridge.websocket.MessageSizeLimit;
+import io.wsbridge.websocket.PerMessageDeflate;
 import io.wsbridge.websocket.SessionBridge;
 import io.wsbridge.websocket.StreamingFrameDecoder;
 import io.wsbridge.websocket.Subprotocols;
@@ -45,6 +47,8 @@ import java.util.function.Consumer;
  * After a successful upgrade (toWebSocket):
  *   ws-encoder   WebSocket08FrameEncoder  our frames -> bytes
  *   ws-decoder   StreamingFrameDecoder    bytes -> message chunks as they arrive, whole control frames (1002)
+ *   ws-deflate   PerMessageDeflate        --compress, when the client agreed: inflates compressed chunks in
+ *                                         pieces (--maxframesize counts inflated bytes: 1009), deflates ours
  *   ws-size      MessageSizeLimit         --maxframesize per whole message (1009)
  *   ws-utf8      TextMessageValidator     text messages must be UTF-8 (1007)
  *   ws-close     CloseHandshake           ping/pong, the closing handshake both ways, failures -> close frame
@@ -67,6 +71,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     private final Consumer<ChannelPipeline> tls;
     private final long pingMs;
     private final TrustedProxies proxies;
+    private final boolean compress;
 
     /**
      * @param sessions     null when there is no WebSocket endpoint (only --staticdir / --cgidir)
@@ -76,14 +81,16 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
      * @param pingMs       --pingms, 0 for none
      * @param subprotocols --subprotocol
      * @param proxies      --trustproxy
+     * @param compress     --compress: permessage-deflate when a client offers it
      */
     ServerInitializer(ChannelGroup connections, SessionStrategy sessions, UpgradePolicy policy,
                       ResponseHeaders headers, List<HttpEndpoint> endpoints, long maxMessageSize,
                       Consumer<ChannelPipeline> tls, long pingMs, List<String> subprotocols,
-                      TrustedProxies proxies) {
+                      boolean compress, TrustedProxies proxies) {
         this.connections = connections;
+        this.compress = compress;
         this.upgrades = new WebSocketUpgrade(sessions, policy, headers, this::toWebSocket,
-                new Subprotocols(subprotocols));
+                new Subprotocols(subprotocols), compress);
         this.endpoints = List.copyOf(endpoints);
         this.maxMessageSize = maxMessageSize;
         this.headers = headers;
@@ -106,10 +113,15 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     }
 
     /** Swaps the HTTP handlers for the WebSocket ones, right after the 101 response was written. */
-    private void toWebSocket(ChannelPipeline p, CloseHandshake closing, SessionBridge bridge) {
+    private void toWebSocket(ChannelPipeline p, CloseHandshake closing, SessionBridge bridge,
+                             DeflateParameters deflate) {
         p.addAfter("router", "ws-encoder", new WebSocket08FrameEncoder(false));
-        p.addAfter("ws-encoder", "ws-decoder", new StreamingFrameDecoder());
+        p.addAfter("ws-encoder", "ws-decoder", new StreamingFrameDecoder(deflate != null));
         String last = "ws-decoder";
+        if (deflate != null) {
+            p.addAfter(last, "ws-deflate", new PerMessageDeflate(deflate, p.channel().alloc(), maxMessageSize));
+            last = "ws-deflate";
+        }
         if (maxMessageSize > 0) {
             p.addAfter(last, "ws-size", new MessageSizeLimit(maxMessageSize));
             last = "ws-size";

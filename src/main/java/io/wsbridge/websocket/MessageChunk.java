@@ -11,15 +11,26 @@ import io.netty.buffer.DefaultByteBufHolder;
 public final class MessageChunk extends DefaultByteBufHolder {
     private final boolean binary;
     private final boolean last;
+    private final boolean compressed;
 
     /**
      * @param binary whether the message is binary (as opposed to text)
      * @param last   whether this is the message's last piece
      */
     public MessageChunk(ByteBuf data, boolean binary, boolean last) {
+        this(data, binary, last, false);
+    }
+
+    /** @param compressed whether the message is compressed (permessage-deflate, RSV1 on its first frame) */
+    public MessageChunk(ByteBuf data, boolean binary, boolean last, boolean compressed) {
         super(data);
         this.binary = binary;
         this.last = last;
+        this.compressed = compressed;
+    }
+
+    public boolean compressed() {
+        return compressed;
     }
 
     public boolean binary() {

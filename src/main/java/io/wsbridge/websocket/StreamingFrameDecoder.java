@@ -15,7 +15,8 @@ import java.util.List;
  * unmasked in place and passed on as {@link MessageChunk}s as it arrives. (Netty's own decoder holds each
  * frame whole, so one 100 MB frame would need 100 MB.) Control frames are at most 125 bytes and are passed
  * on whole. Any violation raises {@link ProtocolViolation} with close code 1002; after that, input is
- * ignored.
+ * ignored. With permessage-deflate agreed, RSV1 on a message's first frame marks it compressed; the chunks
+ * say so and {@link PerMessageDeflate} inflates them.
  */
 public final class StreamingFrameDecoder extends ByteToMessageDecoder {
     private static final int OP_CONTINUATION = 0;
@@ -36,6 +37,19 @@ public final class StreamingFrameDecoder extends ByteToMessageDecoder {
     private long maskOffset;
     /** Opcode of the message in progress (TEXT or BINARY), or -1 between messages. */
     private int messageOpcode = -1;
+    /** Whether the message in progress is compressed (RSV1 on its first frame). */
+    private boolean messageCompressed;
+    /** permessage-deflate was agreed: RSV1 may be set on a message's first frame. */
+    private final boolean compression;
+
+    public StreamingFrameDecoder() {
+        this(false);
+    }
+
+    /** @param compression whether permessage-deflate was agreed (RSV1 allowed on first data frames) */
+    public StreamingFrameDecoder(boolean compression) {
+        this.compression = compression;
+    }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -83,8 +97,12 @@ public final class StreamingFrameDecoder extends ByteToMessageDecoder {
         }
         fin = (b0 & 0x80) != 0;
         opcode = b0 & 0x0f;
-        if ((b0 & 0x70) != 0) {
+        boolean rsv1 = (b0 & 0x40) != 0;
+        if ((b0 & 0x30) != 0 || (rsv1 && !compression)) {
             throw fail("reserved bits set without a negotiated extension");
+        }
+        if (rsv1 && opcode != OP_TEXT && opcode != OP_BINARY) {
+            throw fail("RSV1 set on a " + (opcode >= OP_CLOSE ? "control" : "continuation") + " frame");
         }
         long length;
         if (len7 == 126) {
@@ -125,6 +143,7 @@ public final class StreamingFrameDecoder extends ByteToMessageDecoder {
                     throw fail("new message started before the previous one ended");
                 }
                 messageOpcode = opcode;
+                messageCompressed = rsv1;
             }
             default -> throw fail("unknown data opcode " + opcode);
         }
@@ -154,7 +173,7 @@ public final class StreamingFrameDecoder extends ByteToMessageDecoder {
 
     private void emitData(ByteBuf payload, List<Object> out) {
         boolean last = fin && remaining == 0;
-        out.add(new MessageChunk(payload, messageOpcode == OP_BINARY, last));
+        out.add(new MessageChunk(payload, messageOpcode == OP_BINARY, last, messageCompressed));
         if (last) {
             messageOpcode = -1;
         }

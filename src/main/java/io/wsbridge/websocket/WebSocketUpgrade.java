@@ -11,13 +11,15 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.wsbridge.deflate.DeflateParameters;
 import io.wsbridge.http.AccessLog;
 import io.wsbridge.http.HttpRequestRouter;
 import io.wsbridge.http.HttpResponses;
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.http.ResponseHeaders;
-import io.wsbridge.session.SessionStrategy;
 import io.wsbridge.http.Refusal;
+import io.wsbridge.logging.LogScope;
+import io.wsbridge.session.SessionStrategy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,11 +32,14 @@ import java.util.Base64;
  */
 public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+    private static final LogScope DEFLATE_LOG = LogScope.of("websocket");
 
     /** Replaces the HTTP handlers with the WebSocket ones (the layout lives with the server initializer). */
     @FunctionalInterface
     public interface PipelineSwitch {
-        void toWebSocket(ChannelPipeline pipeline, CloseHandshake closing, SessionBridge bridge);
+        /** @param deflate the permessage-deflate agreement, or null when messages are not compressed */
+        void toWebSocket(ChannelPipeline pipeline, CloseHandshake closing, SessionBridge bridge,
+                         DeflateParameters deflate);
     }
 
     private final SessionStrategy sessions;
@@ -42,10 +47,11 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
     private final ResponseHeaders headers;
     private final PipelineSwitch pipelineSwitch;
     private final Subprotocols subprotocols;
+    private final boolean compress;
 
     public WebSocketUpgrade(SessionStrategy sessions, PipelineSwitch pipelineSwitch) {
         this(sessions, UpgradePolicy.ALLOW_ALL, ResponseHeaders.NONE, pipelineSwitch,
-                new Subprotocols(java.util.List.of()));
+                new Subprotocols(java.util.List.of()), false);
     }
 
     /**
@@ -54,14 +60,16 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
      * @param policy       checked before the session strategy sees the request (--origin, --sameorigin)
      * @param headers      --header and --header-ws go on the 101
      * @param subprotocols --subprotocol negotiation
+     * @param compress     --compress: accept a permessage-deflate offer
      */
     public WebSocketUpgrade(SessionStrategy sessions, UpgradePolicy policy, ResponseHeaders headers,
-                            PipelineSwitch pipelineSwitch, Subprotocols subprotocols) {
+                            PipelineSwitch pipelineSwitch, Subprotocols subprotocols, boolean compress) {
         this.sessions = sessions;
         this.policy = policy;
         this.headers = headers;
         this.pipelineSwitch = pipelineSwitch;
         this.subprotocols = subprotocols;
+        this.compress = compress;
     }
 
     @Override
@@ -113,6 +121,15 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
         if (chosen != null) {
             response.headers().set("Sec-WebSocket-Protocol", chosen);
         }
+        DeflateParameters deflate = compress ? DeflateParameters.negotiate(
+                request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)) : null;
+        if (deflate != null) {
+            response.headers().set("Sec-WebSocket-Extensions", deflate.responseHeader());
+            if (DEFLATE_LOG.debugEnabled()) {
+                DEFLATE_LOG.with("url", info.url()).with("id", info.id()).debug("Compressing: {} (zlib memory for "
+                        + "this connection: about 40 KiB to inflate, 260 KiB to deflate)", deflate.responseHeader());
+            }
+        }
         if (!ctx.channel().isActive()) {
             prepared.abandon();
             return;
@@ -121,7 +138,7 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
         ctx.writeAndFlush(response);
         CloseHandshake closing = new CloseHandshake();
         SessionBridge bridge = new SessionBridge(prepared, closing);
-        pipelineSwitch.toWebSocket(ctx.pipeline(), closing, bridge);
+        pipelineSwitch.toWebSocket(ctx.pipeline(), closing, bridge, deflate);
         bridge.start();
     }
 

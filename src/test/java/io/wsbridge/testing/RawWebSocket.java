@@ -39,8 +39,12 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    /** One frame as received. */
-    public record Frame(boolean fin, int opcode, byte[] payload) {
+    /** One frame as received; {@code rsv} holds the reserved bits (4 is RSV1: compressed). */
+    public record Frame(boolean fin, int opcode, byte[] payload, int rsv) {
+        public Frame(boolean fin, int opcode, byte[] payload) {
+            this(fin, opcode, payload, 0);
+        }
+
         public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
@@ -292,7 +296,7 @@ public final class RawWebSocket implements AutoCloseable {
         }
         byte[] payload = new byte[(int) len];
         in.readFully(payload);
-        return new Frame((b0 & 0x80) != 0, b0 & 0x0f, payload);
+        return new Frame((b0 & 0x80) != 0, b0 & 0x0f, payload, (b0 >> 4) & 7);
     }
 
     /** The next data message, fragments joined; control frames other than close are skipped. */
@@ -300,6 +304,7 @@ public final class RawWebSocket implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         int opcode = -1;
+        int rsv = 0;
         while (true) {
             Frame f = readFrame(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
             if (f == null) {
@@ -313,10 +318,11 @@ public final class RawWebSocket implements AutoCloseable {
             }
             if (opcode < 0) {
                 opcode = f.opcode();
+                rsv = f.rsv();
             }
             data.write(f.payload());
             if (f.fin()) {
-                return new Frame(true, opcode, data.toByteArray());
+                return new Frame(true, opcode, data.toByteArray(), rsv);
             }
         }
     }
