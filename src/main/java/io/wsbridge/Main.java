@@ -64,6 +64,10 @@ public final class Main {
         // Netty 4.2's default allocator is the adaptive one, but wsbridge uses the pooled allocator (its buffers
         // suit a pipe-and-socket bridge); make it the default too so the unused one is never built.
         defaultProperty("io.netty.allocator.type", "pooled");
+        // With java.nio opened to it (the jar's manifest does that for java -jar), Netty allocates direct memory
+        // without the JDK's zeroing: a pool chunk is 4 MB, and zeroing made all of it resident on the first
+        // connection of each event loop; untouched, only what is used becomes resident.
+        defaultProperty("io.netty.tryReflectionSetAccessible", "true");
         // SLF4J would scan the class path for logging providers; ours sets logback up directly.
         if (defaultProperty("slf4j.provider", "io.wsbridge.logging.WsbridgeLogProvider")) {
             defaultProperty("slf4j.internal.verbosity", "WARN"); // no note on stderr about the above

@@ -76,6 +76,34 @@ class LauncherIT {
     }
 
     @Test
+    void leanJvmDefaultsQuickCompilerOnlyUnlessTls() throws Exception {
+        Map<String, String> flags = Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        Result plain = run(dir, flags, LAUNCHER.toString(), "--version");
+        assertThat(plain.code()).isZero();
+        assertThat(flag(plain.stdout(), "TieredStopAtLevel")).isEqualTo("1");
+        assertThat(flag(plain.stdout(), "UseSerialGC")).isEqualTo("true");
+        assertThat(flag(plain.stdout(), "MaxNewSize")).isEqualTo(Long.toString(8L << 20));
+        for (String ssl : List.of("--ssl", "-ssl=true")) {
+            Result tls = run(dir, flags, LAUNCHER.toString(), ssl, "--version");
+            assertThat(flag(tls.stdout(), "TieredStopAtLevel")).as(ssl + ": ciphers get the optimising compiler")
+                    .isEqualTo("4");
+        }
+        Result off = run(dir, flags, LAUNCHER.toString(), "--ssl=false", "--version");
+        assertThat(flag(off.stdout(), "TieredStopAtLevel")).isEqualTo("1");
+    }
+
+    /** The value of one flag in -XX:+PrintFlagsFinal output ("     intx TieredStopAtLevel   = 1   {...}"). */
+    private static String flag(String printFlagsFinal, String name) {
+        for (String line : printFlagsFinal.split("\n")) {
+            String[] words = line.trim().split("\\s+");
+            if (words.length >= 4 && words[1].equals(name) && words[2].equals("=")) {
+                return words[3];
+            }
+        }
+        throw new AssertionError(name + " not in the JVM's flags: " + printFlagsFinal);
+    }
+
+    @Test
     void withoutABuiltJarItSaysToBuildFirst() throws Exception {
         Path fresh = dir.resolve("clone/bin/wsbridge");
         Files.createDirectories(fresh.getParent());
