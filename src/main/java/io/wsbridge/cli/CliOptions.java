@@ -40,6 +40,13 @@ final class CliOptions {
     int maxForks = 1024;
     boolean reverseLookup;
     boolean lineBuffered;
+    boolean rooms;
+    boolean roomJson;
+    int roomHistory;
+    long roomLinger;
+    int roomMaxClients;
+    String clientBuffer = "1m";
+    String slowClient = "close";
     String logLevel = "access";
     String config;
     boolean printConfig;
@@ -83,6 +90,13 @@ final class CliOptions {
         o.maxForks = r.get("maxforks", o.maxForks);
         o.reverseLookup = r.get("reverselookup", o.reverseLookup);
         o.lineBuffered = r.get("linebuffered", o.lineBuffered);
+        o.rooms = r.get("rooms", o.rooms);
+        o.roomJson = r.get("roomjson", o.roomJson);
+        o.roomHistory = r.get("roomhistory", o.roomHistory);
+        o.roomLinger = r.get("roomlinger", o.roomLinger);
+        o.roomMaxClients = r.get("roommaxclients", o.roomMaxClients);
+        o.clientBuffer = r.get("clientbuffer", o.clientBuffer);
+        o.slowClient = r.get("slowclient", o.slowClient);
         o.logLevel = r.get("loglevel", o.logLevel);
         o.config = r.get("config", o.config);
         o.printConfig = r.get("printconfig", o.printConfig);

@@ -16,6 +16,7 @@ import java.util.List;
  * @param headers   extra response headers (--header, --header-ws, --header-http)
  * @param children  how child processes are run (--passenv, --closems, --maxforks, --reverselookup)
  * @param logLevel  least severe level that is logged
+ * @param rooms     --rooms: one program per room instead of one per connection, and how rooms behave
  */
 public record Config(
         Listen listen,
@@ -25,7 +26,37 @@ public record Config(
         Access access,
         Headers headers,
         Children children,
-        LogLevel logLevel) {
+        LogLevel logLevel,
+        Rooms rooms) {
+
+    public Config(Listen listen, Tls tls, Endpoints endpoints, WebSocket websocket, Access access, Headers headers,
+                  Children children, LogLevel logLevel) {
+        this(listen, tls, endpoints, websocket, access, headers, children, logLevel, Rooms.OFF);
+    }
+
+    /** What happens to a room's client whose outgoing queue is full (--slowclient). */
+    public enum SlowClient {
+        /** It is closed with 1008 "too slow"; the others go on. */
+        CLOSE,
+        /** Its oldest queued messages are dropped (counted, logged when it leaves). */
+        DROP,
+        /** Lossless: the program's output is not read until the slowest client has room again. */
+        WAIT
+    }
+
+    /**
+     * @param enabled      --rooms: one program per URL path, shared by every client of that path
+     * @param json         --roomjson: JSON lines both ways (who said what; addressed replies)
+     * @param history      --roomhistory: broadcast messages a joining client gets first
+     * @param lingerMs     --roomlinger: how long a room's program outlives its last client
+     * @param maxClients   --roommaxclients: clients a room takes at most (0: no limit)
+     * @param clientBuffer --clientbuffer: bytes queued for one client at most
+     * @param slowClient   --slowclient: what happens when a client's queue is full
+     */
+    public record Rooms(boolean enabled, boolean json, int history, long lingerMs, int maxClients,
+                        long clientBuffer, SlowClient slowClient) {
+        public static final Rooms OFF = new Rooms(false, false, 0, 0, 0, 1 << 20, SlowClient.CLOSE);
+    }
 
     /**
      * @param port       TCP port (websocketd's 0 means 80, or 443 with --ssl, already applied)
@@ -141,6 +172,6 @@ public record Config(
 
     /** The same configuration listening elsewhere (tests bind ephemeral ports). */
     public Config withListen(Listen newListen) {
-        return new Config(newListen, tls, endpoints, websocket, access, headers, children, logLevel);
+        return new Config(newListen, tls, endpoints, websocket, access, headers, children, logLevel, rooms);
     }
 }

@@ -179,7 +179,41 @@ public final class ConfigParser {
         List<String> passEnv = Options.list(o.passEnv);
         Config.Children children = new Config.Children(passEnv, o.closeMs, o.maxForks, o.reverseLookup,
                 o.lineBuffered);
-        return new Config(listen, tls, endpoints, websocket, access, headers, children, level);
+        return new Config(listen, tls, endpoints, websocket, access, headers, children, level, rooms(o));
+    }
+
+    private static Config.Rooms rooms(CliOptions o) throws ConfigException {
+        boolean roomFlags = o.roomJson || o.roomHistory != 0 || o.roomLinger != 0 || o.roomMaxClients != 0
+                || !o.clientBuffer.equals("1m") || !o.slowClient.equals("close");
+        if (!o.rooms) {
+            if (roomFlags) {
+                throw invalid("--roomjson, --roomhistory, --roomlinger, --roommaxclients, --clientbuffer and "
+                        + "--slowclient only apply with --rooms.");
+            }
+            return Config.Rooms.OFF;
+        }
+        if (o.roomHistory < 0 || o.roomLinger < 0 || o.roomMaxClients < 0) {
+            throw invalid("Invalid room setting: --roomhistory, --roomlinger and --roommaxclients must not be "
+                    + "negative.");
+        }
+        if (o.roomJson && (o.binary || o.passStderr || o.framing != null && !o.framing.equals("lines"))) {
+            throw invalid("--roomjson speaks JSON lines: not with --binary, --passstderr or --framing.");
+        }
+        if (o.dir == null && o.command.isEmpty()) {
+            throw invalid("--rooms needs a COMMAND or --dir.");
+        }
+        long clientBuffer = parseSize("--clientbuffer", o.clientBuffer);
+        if (clientBuffer == 0) {
+            throw invalid("Invalid --clientbuffer 0: a client must be able to hold at least one message.");
+        }
+        Config.SlowClient slow = switch (o.slowClient.trim().toLowerCase(Locale.ROOT)) {
+            case "close" -> Config.SlowClient.CLOSE;
+            case "drop" -> Config.SlowClient.DROP;
+            case "wait" -> Config.SlowClient.WAIT;
+            default -> throw invalid("Invalid --slowclient '" + o.slowClient + "': use close, drop or wait.");
+        };
+        return new Config.Rooms(true, o.roomJson, o.roomHistory, o.roomLinger, o.roomMaxClients, clientBuffer,
+                slow);
     }
 
     private static Config.Tls tls(CliOptions o) throws ConfigException {

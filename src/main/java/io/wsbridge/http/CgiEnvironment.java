@@ -104,6 +104,32 @@ public final class CgiEnvironment {
         return env;
     }
 
+    /**
+     * The environment of a room's program (--rooms): the server's variables as for one request (taken from
+     * the request of the client that opened the room), SCRIPT_NAME and PATH_INFO of the room, and ROOM (its
+     * path); nothing about any one client (REMOTE_*, the query, the request headers), since clients come and go.
+     */
+    public List<String> forRoom(RequestInfo first, String scriptName, String pathInfo, String room,
+                                List<String> extra) {
+        List<String> env = new ArrayList<>(fixedHead.size() + 16 + extra.size());
+        env.addAll(fixedHead);
+        HostPort server = HostPort.parse(first.host(), tls ? 443 : 80);
+        add(env, "SERVER_NAME", server.host());
+        add(env, "SERVER_PORT", server.port());
+        add(env, "SERVER_PROTOCOL", first.protocol());
+        add(env, "GATEWAY_INTERFACE", "CGI/1.1");
+        add(env, "REQUEST_METHOD", first.method());
+        add(env, "SCRIPT_NAME", scriptName);
+        add(env, "PATH_INFO", pathInfo);
+        add(env, "PATH_TRANSLATED", room);
+        add(env, "ROOM", room);
+        if (tls) {
+            add(env, "HTTPS", "on");
+        }
+        env.addAll(extra);
+        return env;
+    }
+
     /** HTTP_* for every request header: upper case, '-' to '_', repeated headers joined with ", ". */
     static Map<String, String> headerVariables(RequestInfo r) {
         Map<String, String> vars = new LinkedHashMap<>();

@@ -137,6 +137,11 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         p.remove("router");
         p.remove("http-exchange");
         p.remove("http-idle");
+        if (p.get("http-chunked") != null) {
+            // Added by a static file sent over TLS earlier on this keep-alive connection: it would hold every
+            // frame in a queue of its own, outside the socket's write buffer and its backpressure.
+            p.remove("http-chunked");
+        }
         // Removed last: bytes it already read past the request reach ws-decoder.
         p.remove("http-codec");
     }

@@ -21,7 +21,10 @@ import io.wsbridge.process.epoll.FileLimits;
 import io.wsbridge.process.LineBuffering;
 import io.wsbridge.process.ProcessLauncher;
 import io.wsbridge.process.ForkLimiter;
+import io.wsbridge.rooms.ProcessPerRoom;
 import io.wsbridge.session.ProcessPerConnection;
+import io.wsbridge.session.SessionStrategy;
+import io.wsbridge.session.TargetResolver;
 import io.wsbridge.session.ReverseLookup;
 import io.wsbridge.websocket.SessionBridge;
 import java.net.InetAddress;
@@ -91,6 +94,17 @@ public final class WsbridgeServer {
         return env.with(setup.variables());
     }
 
+    /** One program per connection (websocketd's rule), or with --rooms one per room. */
+    private SessionStrategy sessionStrategy(TargetResolver targets, CgiEnvironment env) {
+        ProcessPerConnection.Settings settings = new ProcessPerConnection.Settings(config.websocket().binary(),
+                config.websocket().passStderr(), config.children().closeMs(), config.websocket().framing(),
+                config.websocket().maxFrameSize());
+        if (config.rooms().enabled()) {
+            return new ProcessPerRoom(targets, launcher, env, forks, settings.program(), config.rooms(), alloc);
+        }
+        return new ProcessPerConnection(targets, launcher, env, forks, settings, reverseLookup);
+    }
+
     /** Binds every address; throws (after releasing what was bound) when one fails. */
     public void start() throws ListenException {
         launcher = ProcessBackend.choose(loops, alloc);
@@ -103,11 +117,8 @@ public final class WsbridgeServer {
             stopNow();
             throw e;
         }
-        ProcessPerConnection sessions = content.targets() == null ? null
-                : new ProcessPerConnection(content.targets(), launcher, sessionEnvironment(env), forks,
-                new ProcessPerConnection.Settings(config.websocket().binary(), config.websocket().passStderr(),
-                        config.children().closeMs(), config.websocket().framing(),
-                        config.websocket().maxFrameSize()), reverseLookup);
+        SessionStrategy sessions = content.targets() == null ? null
+                : sessionStrategy(content.targets(), sessionEnvironment(env));
         Consumer<ChannelPipeline> tls = null;
         if (config.tls().enabled()) {
             try {

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * logged. Output that breaks its framing ends it (the session closes its client with 1011 and the reason). When its output ends but it lives on, it has nothing more to
  * say: stdin is closed and the signal ladder ends it. Fork slot, ladder and pipes are its {@link ChildLifecycle}'s.
  */
-final class ChildProgram implements ProgramEndpoint, ChildLifecycle.Owner {
+public final class ChildProgram implements ProgramEndpoint, ChildLifecycle.Owner {
     /** Write to stdin before the end of a socket read when this much is queued (bounds the queue). */
     private static final long EARLY_FLUSH_BYTES = 64 * 1024;
 
@@ -38,7 +38,7 @@ final class ChildProgram implements ProgramEndpoint, ChildLifecycle.Owner {
      * @param framing    --framing: message boundaries on the pipes (ignored with --binary and --passstderr)
      * @param maxMessage the largest message the program may announce in a length-prefixed header
      */
-    record Settings(boolean binary, boolean passStderr, long closeMs, Framing framing, long maxMessage) {
+    public record Settings(boolean binary, boolean passStderr, long closeMs, Framing framing, long maxMessage) {
     }
 
     private final ProgramEvents events;
@@ -76,7 +76,7 @@ final class ChildProgram implements ProgramEndpoint, ChildLifecycle.Owner {
      * Starts the program (the caller has taken a fork slot, which it now holds). Returns at once: the process
      * is created off the event loop, and what is asked of it meanwhile is held for it.
      */
-    static ChildProgram launch(LaunchSpec spec, String command, Settings settings, ProcessLauncher launcher,
+    public static ChildProgram launch(LaunchSpec spec, String command, Settings settings, ProcessLauncher launcher,
                                ForkLimiter forks, EventLoop loop, ByteBufAllocator alloc, LogScope log,
                                ProgramEvents events) {
         ChildProgram program = new ChildProgram(events, settings, log, command, alloc);

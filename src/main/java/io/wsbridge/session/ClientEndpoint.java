@@ -1,5 +1,6 @@
 package io.wsbridge.session;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.wsbridge.framing.MessageSink;
@@ -16,6 +17,13 @@ public interface ClientEndpoint extends MessageSink {
     ByteBufAllocator alloc();
 
     void flush();
+
+    /**
+     * Writes messages already encoded as WebSocket frames (ownership passes): a room encodes what it sends to
+     * all its clients once, and each gets a duplicate of the same bytes. Sent on {@link #flush()}; dropped once
+     * the closing handshake has begun.
+     */
+    void writeFrames(ByteBuf frames);
 
     /** False while the socket's outbound buffer is above its high-water mark: stop producing. */
     boolean isWritable();

@@ -33,7 +33,8 @@ public final class ProcessPerConnection implements SessionStrategy {
             this(binary, false, closeMs);
         }
 
-        ChildProgram.Settings program() {
+        /** The same, for a program that serves a room. */
+        public ChildProgram.Settings program() {
             return new ChildProgram.Settings(binary, passStderr, closeMs, framing, maxMessage);
         }
     }

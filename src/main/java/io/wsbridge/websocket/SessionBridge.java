@@ -128,6 +128,15 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
     }
 
     @Override
+    public void writeFrames(ByteBuf frames) {
+        if (closing.isOpen()) {
+            ctx.write(frames, ctx.voidPromise()); // passes the frame encoder untouched: it encodes frames only
+        } else {
+            frames.release();
+        }
+    }
+
+    @Override
     public EventLoop eventLoop() {
         return ctx.channel().eventLoop();
     }

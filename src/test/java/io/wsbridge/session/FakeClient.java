@@ -35,6 +35,12 @@ final class FakeClient implements ClientEndpoint {
     }
 
     @Override
+    public void writeFrames(ByteBuf frames) {
+        frames.release();
+        throw new UnsupportedOperationException("a session of its own sends messages, not frames");
+    }
+
+    @Override
     public EventLoop eventLoop() {
         return loop;
     }

@@ -1,0 +1,145 @@
+package io.wsbridge.rooms;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.wsbridge.cli.Config;
+import io.wsbridge.http.CgiEnvironment;
+import io.wsbridge.http.Refusal;
+import io.wsbridge.http.RequestInfo;
+import io.wsbridge.logging.LogScope;
+import io.wsbridge.process.ForkLimiter;
+import io.wsbridge.process.LaunchSpec;
+import io.wsbridge.process.ProcessLauncher;
+import io.wsbridge.session.ChildProgram;
+import io.wsbridge.session.ClientEndpoint;
+import io.wsbridge.session.ClientEvents;
+import io.wsbridge.session.LaunchTarget;
+import io.wsbridge.session.SessionStrategy;
+import io.wsbridge.session.TargetResolver;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * --rooms, the second session strategy: one program per room (the URL path, without the query; under --dir
+ * the script's path plus PATH_INFO), shared by every client of that room. The program starts with the first
+ * client and counts against --maxforks as one; a full room (--roommaxclients) refuses with 429 before any 101.
+ * The rooms are kept here; joining, leaving and retiring a room take one lock, so a client that comes while
+ * the last one leaves either keeps the room's program or starts a new one, never one that is ending.
+ */
+public final class ProcessPerRoom implements SessionStrategy {
+    private final TargetResolver targets;
+    private final ProcessLauncher launcher;
+    private final CgiEnvironment environment;
+    private final ForkLimiter forks;
+    private final ChildProgram.Settings program;
+    private final Config.Rooms settings;
+    private final ByteBufAllocator alloc;
+    private final Map<String, Room> rooms = new HashMap<>(); // guarded by itself
+    private final AtomicLong ids = new AtomicLong();
+
+    public ProcessPerRoom(TargetResolver targets, ProcessLauncher launcher, CgiEnvironment environment,
+                          ForkLimiter forks, ChildProgram.Settings program, Config.Rooms settings,
+                          ByteBufAllocator alloc) {
+        this.targets = targets;
+        this.launcher = launcher;
+        this.environment = environment;
+        this.forks = forks;
+        this.program = program;
+        this.settings = settings;
+        this.alloc = alloc;
+    }
+
+    /** The room a target belongs to: its URL path without the query. */
+    static String roomOf(LaunchTarget target) {
+        return "/".equals(target.scriptName()) ? target.pathInfo() : target.scriptName() + target.pathInfo();
+    }
+
+    @Override
+    public PreparedSession prepare(RequestInfo request, String subprotocol) throws Refusal {
+        LaunchTarget target = targets.resolve(request);
+        Room room = reserve(roomOf(target), request, target);
+        return new PreparedSession() {
+            @Override
+            public ClientEvents start(ClientEndpoint client) {
+                return room.start(client, request, "c" + Long.toString(ids.incrementAndGet(), 36));
+            }
+
+            @Override
+            public void abandon() {
+                if (release(room)) {
+                    if (room.loop() == null) {
+                        if (retireIfEmpty(room)) {
+                            giveBackSlot(); // nobody ever came: its program was never started
+                        }
+                    } else {
+                        room.execute(room::nobodyLeft);
+                    }
+                }
+            }
+        };
+    }
+
+    private Room reserve(String key, RequestInfo request, LaunchTarget target) throws Refusal {
+        synchronized (rooms) {
+            Room room = rooms.get(key);
+            if (room == null) {
+                if (!forks.tryAcquire()) {
+                    LogScope.of("http").with("url", request.url())
+                            .error("Max of possible forks already active, upgrade rejected");
+                    throw new Refusal(429, "Too Many Requests");
+                }
+                room = newRoom(key, request, target);
+                rooms.put(key, room);
+            } else if (settings.maxClients() > 0 && room.reservations >= settings.maxClients()) {
+                LogScope.of("http").with("url", request.url()).error("Room {} is full, upgrade rejected", key);
+                throw new Refusal(429, "Too Many Requests: the room is full");
+            }
+            room.reservations++;
+            return room;
+        }
+    }
+
+    private Room newRoom(String key, RequestInfo first, LaunchTarget target) {
+        LogScope log = LogScope.of("room").with("room", key).with("command", target.displayName());
+        List<String> argv = new ArrayList<>(1 + target.args().size());
+        argv.add(target.displayName());
+        argv.addAll(target.args());
+        List<String> env = environment.forRoom(first, target.scriptName(), target.pathInfo(), key, List.of());
+        LaunchSpec spec = new LaunchSpec(target.executable(), argv, env);
+        return new Room(key, this, settings, log, alloc, room -> ChildProgram.launch(spec, target.displayName(),
+                program, launcher, forks, room.loop(), alloc, log, room));
+    }
+
+    /** A client of the room is gone, or will not come: true when nobody is left or coming. */
+    boolean release(Room room) {
+        synchronized (rooms) {
+            room.reservations--;
+            return room.reservations <= 0;
+        }
+    }
+
+    /** Takes the room out of service if nobody is left or coming: true when it did. */
+    boolean retireIfEmpty(Room room) {
+        synchronized (rooms) {
+            if (room.reservations <= 0 && rooms.get(room.key) == room) {
+                rooms.remove(room.key);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** Takes the room out of service (its program ended): the next client starts a new one. */
+    void retire(Room room) {
+        synchronized (rooms) {
+            rooms.remove(room.key, room);
+        }
+    }
+
+    /** A room that never started its program gives back the fork slot it reserved. */
+    void giveBackSlot() {
+        forks.release();
+    }
+}

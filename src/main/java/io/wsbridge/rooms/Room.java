@@ -1,0 +1,527 @@
+package io.wsbridge.rooms;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.wsbridge.cli.Config;
+import io.wsbridge.http.RequestInfo;
+import io.wsbridge.logging.LogScope;
+import io.wsbridge.process.ExitStatus;
+import io.wsbridge.session.ClientEndpoint;
+import io.wsbridge.session.CloseCodes;
+import io.wsbridge.session.ProgramEndpoint;
+import io.wsbridge.session.ProgramEvents;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * One program joined to many clients: the second session strategy's joiner (the first is
+ * {@code session.Session}, one client to one program). Everything here runs on the room's event loop (the
+ * loop of the client that opened it); clients on other loops are reached by one task per loop and burst.
+ *
+ * <p>The life of a room: the program starts with the first client; client messages go to its stdin whole, in
+ * the order the room receives them; what it prints is encoded once as WebSocket frames, a burst at a time
+ * (one stdout read's worth), and every client gets a duplicate of the same buffer (with --roomjson, a line
+ * can be routed to some clients only). A joining client first gets the history (--roomhistory), then live
+ * messages: both come from this loop, so nothing is missed or doubled at the seam. When the last client
+ * leaves, the program is ended after --roomlinger; when the program ends, every client gets the close frame
+ * a single session would give, and the next client starts a new program.
+ */
+final class Room implements ProgramEvents {
+    /** A burst is sent on when it holds this much, even before the end of the read. */
+    private static final int BURST_BYTES = 64 * 1024;
+    /** --roomjson: a stdout line longer than this is not routed, but broadcast as it is, in pieces. */
+    private static final int JSON_LINE_LIMIT = 1 << 20;
+
+    final String key;
+    private final ProcessPerRoom rooms;
+    private final Config.Rooms settings;
+    private final LogScope log;
+    private final ByteBufAllocator alloc;
+    private final Function<Room, ProgramEndpoint> launch;
+    /** Clients reserved (upgrade accepted) and not yet gone; guarded by {@code rooms}' lock. */
+    int reservations;
+    private volatile EventLoop loop;
+    private ProgramEndpoint program;
+    private final List<Member> members = new ArrayList<>();
+    private final Map<String, Member> byId = new HashMap<>();
+    private Map<EventLoop, Member[]> byLoop = Map.of();
+    // output, as it is encoded
+    private ByteBuf burst;
+    private int burstMessages;
+    private int burstFresh;
+    private boolean burstOpenAtStart;
+    private boolean messageOpen;
+    private final ArrayDeque<ByteBuf> history = new ArrayDeque<>();
+    private CompositeByteBuf historyPiece;
+    private CompositeByteBuf jsonLine;
+    private boolean jsonStreaming;
+    // backpressure
+    private final Set<Member> full = new HashSet<>();
+    private boolean outputPaused;
+    private boolean inputFull;
+    private final Set<Member> pausedSenders = new HashSet<>();
+    // ending
+    private ScheduledFuture<?> linger;
+    private boolean outputEnded;
+    private ExitStatus exit;
+    private boolean over;
+    private int finalCode = CloseCodes.GOING_AWAY;
+    private String finalReason = "room closed";
+
+    Room(String key, ProcessPerRoom rooms, Config.Rooms settings, LogScope log, ByteBufAllocator alloc,
+         Function<Room, ProgramEndpoint> launch) {
+        this.key = key;
+        this.rooms = rooms;
+        this.settings = settings;
+        this.log = log;
+        this.alloc = alloc;
+        this.launch = launch;
+    }
+
+    /** The room's loop: the first client's; set once. */
+    synchronized EventLoop loop(EventLoop candidate) {
+        if (loop == null) {
+            loop = candidate;
+        }
+        return loop;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** Runs a task on the room's loop (always queued, so a member never re-enters the room). */
+    void execute(Runnable task) {
+        loop.execute(task);
+    }
+
+    /** A client whose 101 went out (its loop): it joins on the room's loop. */
+    Member start(ClientEndpoint client, RequestInfo request, String id) {
+        loop(client.eventLoop());
+        LogScope clientLog = log.with("client", id).with("id", request.id()).with("remote", request.remoteAddr());
+        Member m = new Member(id, client, this, request.remoteAddr(), request.rawQuery(), clientLog,
+                settings.clientBuffer(), settings.slowClient());
+        clientLog.access("CONNECT");
+        execute(() -> join(m));
+        return m;
+    }
+
+    // ---- joining and leaving ----
+
+    private void join(Member m) {
+        if (over) {
+            m.loop.execute(() -> m.close(finalCode, finalReason, true));
+            return;
+        }
+        if (linger != null) {
+            linger.cancel(false);
+            linger = null;
+        }
+        if (program == null) {
+            program = launch.apply(this);
+            if (over) { // could not even be started
+                m.loop.execute(() -> m.close(finalCode, finalReason, true));
+                return;
+            }
+        }
+        List<ByteBuf> replay = new ArrayList<>(history.size());
+        for (ByteBuf h : history) {
+            replay.add(h.retainedDuplicate());
+        }
+        boolean open = messageOpen;
+        m.loop.execute(() -> {
+            for (ByteBuf h : replay) {
+                m.deliver(h, 1, 0, true);
+            }
+            m.midMessage = open; // the rest of a message begun before it came is not for it
+            m.flush();
+        });
+        members.add(m);
+        byId.put(m.id, m);
+        regroup();
+        if (settings.json()) {
+            toProgram(RoomJson.join(m.id, m.remote, m.query));
+        }
+    }
+
+    void leave(Member m) {
+        if (byId.remove(m.id) != null) {
+            members.remove(m);
+            regroup();
+            if (settings.json() && !over) {
+                toProgram(RoomJson.leave(m.id));
+            }
+        }
+        pausedSenders.remove(m);
+        if (full.remove(m)) {
+            maybeResumeOutput();
+        }
+        if (rooms.release(this)) {
+            nobodyLeft();
+        }
+    }
+
+    /** No client is left or coming: the program ends, after --roomlinger. */
+    void nobodyLeft() {
+        if (over) {
+            return;
+        }
+        if (settings.lingerMs() <= 0) {
+            endIfStillEmpty();
+        } else if (linger == null) {
+            linger = loop.schedule(this::endIfStillEmpty, settings.lingerMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void endIfStillEmpty() {
+        linger = null;
+        if (!over && rooms.retireIfEmpty(this)) {
+            over = true;
+            log.debug("Room {} is empty: ending its program", key);
+            if (program != null) {
+                program.end();
+            } else {
+                rooms.giveBackSlot();
+            }
+        }
+    }
+
+    private void regroup() {
+        Map<EventLoop, List<Member>> groups = new LinkedHashMap<>();
+        for (Member m : members) {
+            groups.computeIfAbsent(m.loop, l -> new ArrayList<>()).add(m);
+        }
+        Map<EventLoop, Member[]> next = new LinkedHashMap<>();
+        groups.forEach((l, ms) -> next.put(l, ms.toArray(new Member[0])));
+        byLoop = next;
+    }
+
+    // ---- clients -> program ----
+
+    void fromClient(Member m, ByteBuf message, boolean binary) {
+        if (over || program == null || !byId.containsKey(m.id)) {
+            message.release();
+            return;
+        }
+        boolean more;
+        if (settings.json()) {
+            if (binary) {
+                message.release();
+                return;
+            }
+            String text = message.toString(StandardCharsets.UTF_8);
+            message.release();
+            more = toProgram(RoomJson.message(m.id, text));
+        } else {
+            more = program.write(message, binary, true) && program.flush();
+        }
+        if (!more) {
+            inputFull = true;
+        }
+        if (inputFull && pausedSenders.add(m)) {
+            m.pauseReading();
+        }
+    }
+
+    private boolean toProgram(String line) {
+        ByteBuf data = Unpooled.wrappedBuffer(line.getBytes(StandardCharsets.UTF_8));
+        return program.write(data, false, true) && program.flush();
+    }
+
+    @Override
+    public void inputDrained() {
+        inputFull = false;
+        for (Member m : pausedSenders) {
+            m.resumeReading();
+        }
+        pausedSenders.clear();
+    }
+
+    // ---- program -> clients ----
+
+    @Override
+    public void fragment(ByteBuf payload, boolean binary, boolean first, boolean last) {
+        if (over) {
+            payload.release();
+        } else if (settings.json() && !binary) {
+            jsonFragment(payload, first, last);
+        } else {
+            broadcast(payload, binary, first, last);
+        }
+    }
+
+    /** Adds a frame to the burst every client gets (payload released). */
+    private void broadcast(ByteBuf payload, boolean binary, boolean first, boolean last) {
+        try {
+            if (burst == null) {
+                burst = alloc.directBuffer(Math.min(BURST_BYTES, payload.readableBytes() + 64));
+                burstMessages = 0;
+                burstOpenAtStart = messageOpen;
+                burstFresh = messageOpen ? -1 : 0;
+            }
+            int start = burst.writerIndex();
+            if (first && burstFresh < 0) {
+                burstFresh = start;
+            }
+            Frames.append(burst, payload, binary, first, last);
+            messageOpen = !last;
+            if (last) {
+                burstMessages++;
+            }
+            if (settings.history() > 0) {
+                remember(start, burst.writerIndex() - start, first, last);
+            }
+        } finally {
+            payload.release();
+        }
+        if (burst.readableBytes() >= BURST_BYTES) {
+            sendBurst();
+        }
+    }
+
+    /** --roomhistory: keeps a copy of each broadcast message (of one that is not larger than a client's queue). */
+    private void remember(int from, int length, boolean first, boolean last) {
+        if (first) {
+            releaseHistoryPiece();
+            historyPiece = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
+        }
+        if (historyPiece == null) {
+            return; // began before history was kept, or too large
+        }
+        historyPiece.addComponent(true, alloc.directBuffer(length).writeBytes(burst, from, length));
+        if (historyPiece.readableBytes() > settings.clientBuffer()) {
+            releaseHistoryPiece();
+            return;
+        }
+        if (last) {
+            history.add(historyPiece);
+            historyPiece = null;
+            while (history.size() > settings.history()) {
+                history.poll().release();
+            }
+        }
+    }
+
+    private void releaseHistoryPiece() {
+        if (historyPiece != null) {
+            historyPiece.release();
+            historyPiece = null;
+        }
+    }
+
+    /** Sends the burst to every client: one shared buffer, a duplicate each. */
+    private void sendBurst() {
+        ByteBuf frames = burst;
+        if (frames == null) {
+            return;
+        }
+        burst = null;
+        boolean whole = !burstOpenAtStart && !messageOpen;
+        deliver(frames, burstMessages, burstFresh, whole, null);
+    }
+
+    /** Gives each chosen client (all when {@code who} is null) a duplicate of {@code frames} (released). */
+    private void deliver(ByteBuf frames, int messages, int fresh, boolean whole, Predicate<Member> who) {
+        for (Map.Entry<EventLoop, Member[]> group : byLoop.entrySet()) {
+            Member[] ms = group.getValue();
+            if (group.getKey() == loop) {
+                deliverHere(ms, frames, messages, fresh, whole, who);
+            } else {
+                frames.retain();
+                group.getKey().execute(() -> {
+                    deliverHere(ms, frames, messages, fresh, whole, who);
+                    frames.release();
+                });
+            }
+        }
+        frames.release();
+    }
+
+    private static void deliverHere(Member[] ms, ByteBuf frames, int messages, int fresh, boolean whole,
+                                    Predicate<Member> who) {
+        for (Member m : ms) {
+            if (who == null || who.test(m)) {
+                m.deliver(frames.retainedDuplicate(), messages, fresh, whole);
+                m.flush();
+            }
+        }
+    }
+
+    @Override
+    public void outputFlush() {
+        sendBurst();
+    }
+
+    // ---- --roomjson output ----
+
+    private void jsonFragment(ByteBuf payload, boolean first, boolean last) {
+        if (jsonStreaming) {
+            broadcast(payload, false, false, last);
+            jsonStreaming = !last;
+            return;
+        }
+        if (jsonLine == null) {
+            jsonLine = alloc.compositeBuffer(Integer.MAX_VALUE);
+        }
+        jsonLine.addComponent(true, payload);
+        if (!last && jsonLine.readableBytes() > JSON_LINE_LIMIT) {
+            ByteBuf head = jsonLine;
+            jsonLine = null;
+            jsonStreaming = true;
+            broadcast(head, false, true, false); // too long to route: everyone gets it as it is
+            return;
+        }
+        if (last) {
+            ByteBuf line = jsonLine;
+            jsonLine = null;
+            route(line);
+        }
+    }
+
+    private void route(ByteBuf line) {
+        RoomJson.Route route = line.readableBytes() > 0 && line.getByte(line.readerIndex()) == '{'
+                ? RoomJson.route(line.toString(StandardCharsets.UTF_8)) : null;
+        if (route == null) {
+            broadcast(line, false, true, true);
+            return;
+        }
+        line.release();
+        if (route instanceof RoomJson.Broadcast b) {
+            broadcast(utf8(b.data()), false, true, true);
+            return;
+        }
+        sendBurst(); // what came before goes first
+        if (route instanceof RoomJson.To to) {
+            Set<String> ids = Set.copyOf(to.clients());
+            deliver(frame(to.data()), 1, 0, true, m -> ids.contains(m.id));
+        } else if (route instanceof RoomJson.Except ex) {
+            deliver(frame(ex.data()), 1, 0, true, m -> !m.id.equals(ex.client()));
+        } else if (route instanceof RoomJson.Close c) {
+            Member m = byId.get(c.client());
+            if (m != null) {
+                m.loop.execute(() -> m.close(c.code(), c.reason(), true));
+            }
+        }
+    }
+
+    private ByteBuf frame(String text) {
+        ByteBuf payload = utf8(text);
+        ByteBuf out = alloc.directBuffer(payload.readableBytes() + 10);
+        Frames.append(out, payload, false, true, true);
+        payload.release();
+        return out;
+    }
+
+    private static ByteBuf utf8(String text) {
+        return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ---- slow clients (--slowclient=wait) ----
+
+    void memberFull(Member m) {
+        if (byId.containsKey(m.id) && full.add(m) && !outputPaused && program != null) {
+            outputPaused = true;
+            program.pauseOutput();
+        }
+    }
+
+    void memberHasRoom(Member m) {
+        if (full.remove(m)) {
+            maybeResumeOutput();
+        }
+    }
+
+    private void maybeResumeOutput() {
+        if (full.isEmpty() && outputPaused && !over) {
+            outputPaused = false;
+            program.resumeOutput();
+        }
+    }
+
+    // ---- endings ----
+
+    @Override
+    public void outputEnded() {
+        outputEnded = true;
+        finishIfOver();
+    }
+
+    @Override
+    public void exited(ExitStatus status) {
+        exit = status;
+        LogScope l = log.with("pid", program.pid()).with("status", status.describe());
+        l.access("ROOM PROGRAM ENDED");
+        finishIfOver();
+    }
+
+    private void finishIfOver() {
+        if (outputEnded && exit != null) {
+            sendBurst();
+            closeAll(exit.success() ? CloseCodes.NORMAL : CloseCodes.INTERNAL_ERROR, exit.describe());
+            program.end();
+        }
+    }
+
+    @Override
+    public void outputBroken(String reason) {
+        closeAll(CloseCodes.INTERNAL_ERROR, reason);
+    }
+
+    @Override
+    public void failed(String why) {
+        closeAll(CloseCodes.INTERNAL_ERROR, "cannot start program: " + why);
+    }
+
+    /** The program is gone: every client gets the close frame a single session would give. */
+    private void closeAll(int code, String reason) {
+        boolean wasOver = over;
+        over = true;
+        finalCode = code;
+        finalReason = reason;
+        if (!wasOver) {
+            rooms.retire(this);
+        }
+        for (Member m : members) {
+            m.loop.execute(() -> m.close(code, reason, false));
+            rooms.release(this);
+        }
+        members.clear();
+        byId.clear();
+        byLoop = Map.of();
+        releaseOutput();
+    }
+
+    private void releaseOutput() {
+        if (burst != null) {
+            burst.release();
+            burst = null;
+        }
+        if (jsonLine != null) {
+            jsonLine.release();
+            jsonLine = null;
+        }
+        releaseHistoryPiece();
+        ByteBuf h;
+        while ((h = history.poll()) != null) {
+            h.release();
+        }
+        if (linger != null) {
+            linger.cancel(false);
+            linger = null;
+        }
+    }
+}
