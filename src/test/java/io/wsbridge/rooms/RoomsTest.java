@@ -132,4 +132,148 @@ class RoomsTest {
             }
         }
     }
+
+    private static final String JSON_ROOM = String.join("\n",
+            "import json, sys",
+            "def out(o):",
+            "    print(json.dumps(o), flush=True)",
+            "for line in sys.stdin:",
+            "    ev = json.loads(line)",
+            "    who = ev['client']",
+            "    if ev['event'] == 'join':",
+            "        out({'to': who, 'data': 'welcome ' + who + ' ' + ev['query'] + ' ' + str(bool(ev['remote']))})",
+            "        out({'except': who, 'data': 'joined ' + who})",
+            "    elif ev['event'] == 'message':",
+            "        d = ev['data']",
+            "        if d.startswith('kick '):",
+            "            out({'close': d[5:], 'code': 4000, 'reason': 'kicked'})",
+            "        elif d == 'raw':",
+            "            print('not json {at all', flush=True)",
+            "        elif d.startswith('both '):",
+            "            out({'to': [who, d[5:]], 'data': {'n': 1}})",
+            "        else:",
+            "            out({'data': who + ': ' + d})",
+            "    elif ev['event'] == 'leave':",
+            "        out({'data': 'left ' + who})");
+
+    @Test
+    void aRoomJsonProgramAnswersOneClientExcludesTheSenderAndKicks() throws Exception {
+        Path game = Scripts.python(tmp, "game.py", JSON_ROOM);
+        try (TestServer server = TestServer.start("--rooms", "--roomjson", game.toString());
+             Client a = Client.connect(server.url("/game?team=red"))) {
+            String welcomeA = a.nextText(10);
+            assertThat(welcomeA).startsWith("welcome ").endsWith(" team=red True");
+            String idA = welcomeA.split(" ")[1];
+            try (Client b = Client.connect(server.url("/game"))) {
+                String welcomeB = b.nextText(10);
+                String idB = welcomeB.split(" ")[1];
+                assertThat(idB).isNotEqualTo(idA);
+                assertThat(a.nextText(10)).as("everyone but the newcomer").isEqualTo("joined " + idB);
+
+                a.send("hi");
+                assertThat(a.nextText(10)).isEqualTo(idA + ": hi");
+                assertThat(b.nextText(10)).isEqualTo(idA + ": hi");
+
+                a.send("raw");
+                assertThat(a.nextText(10)).as("a line that is not routable goes to all unchanged")
+                        .isEqualTo("not json {at all");
+                assertThat(b.nextText(10)).isEqualTo("not json {at all");
+
+                b.send("both " + idA);
+                assertThat(a.nextText(10)).as("data that is not a string arrives as its JSON").isEqualTo("{\"n\": 1}");
+                assertThat(b.nextText(10)).isEqualTo("{\"n\": 1}");
+
+                a.send("kick " + idB);
+                assertThat(b.awaitClose(10)).isEqualTo(new Client.Closed(4000, "kicked"));
+                assertThat(a.nextText(10)).isEqualTo("left " + idB);
+            }
+        }
+    }
+
+    @Test
+    void historyThenLiveMessagesWithNothingMissingOrDoubledAtTheSeam() throws Exception {
+        try (TestServer server = TestServer.start("--rooms", "--roomhistory=5", "/bin/cat");
+             Client a = Client.connect(server.url("/h"))) {
+            for (int i = 1; i <= 20; i++) {
+                a.send(Integer.toString(i));
+            }
+            for (int i = 1; i <= 20; i++) {
+                assertThat(a.nextText(10)).isEqualTo(Integer.toString(i));
+            }
+            Thread sender = new Thread(() -> {
+                try {
+                    for (int i = 21; i <= 400; i++) {
+                        a.send(Integer.toString(i));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            sender.start(); // broadcasts go on while b joins
+            try (Client b = Client.connect(server.url("/h"))) {
+                List<Integer> got = new ArrayList<>();
+                while (got.isEmpty() || got.get(got.size() - 1) < 400) {
+                    got.add(Integer.parseInt(b.nextText(10)));
+                }
+                sender.join(10_000);
+                int first = got.get(0);
+                assertThat(first).as("at most the last 5 before it joined").isGreaterThanOrEqualTo(16);
+                for (int i = 0; i < got.size(); i++) {
+                    assertThat(got.get(i)).as("message %d of b's %s", i, got).isEqualTo(first + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theProgramLingersForAClientThatComesBackThenEnds() throws Exception {
+        Path counted = Scripts.sh(tmp, "counted.sh", "echo started; exec cat");
+        try (TestServer server = TestServer.start("--rooms", "--roomlinger=1500", counted.toString())) {
+            try (Client a = Client.connect(server.url("/l"))) {
+                assertThat(a.nextText(10)).isEqualTo("started");
+            }
+            try (Client b = Client.connect(server.url("/l"))) {
+                b.send("still the same program");
+                assertThat(b.nextText(10)).as("no second 'started'").isEqualTo("still the same program");
+                assertThat(server.liveChildren()).isEqualTo(1);
+            }
+            assertThat(server.liveChildren()).as("lingering").isEqualTo(1);
+            Waits.until(Duration.ofSeconds(10), () -> server.liveChildren() == 0, "the program to end after linger");
+            try (Client c = Client.connect(server.url("/l"))) {
+                assertThat(c.nextText(10)).as("a new program").isEqualTo("started");
+            }
+        }
+    }
+
+    @Test
+    void withoutLingerTheProgramEndsWithItsLastClient() throws Exception {
+        try (TestServer server = TestServer.start("--rooms", "/bin/cat")) {
+            try (Client a = Client.connect(server.url("/x"))) {
+                a.send("1");
+                assertThat(a.nextText(10)).isEqualTo("1");
+            }
+            Waits.until(Duration.ofSeconds(10), () -> server.liveChildren() == 0, "cat to end with its last client");
+        }
+    }
+
+    @Test
+    void dirRoomsAreTheScriptPathPlusPathInfoAndTheProgramKnowsItsRoom() throws Exception {
+        Path dir = java.nio.file.Files.createDirectories(tmp.resolve("scripts"));
+        Scripts.sh(dir, "chat.sh", "echo \"room=$ROOM script=$SCRIPT_NAME info=$PATH_INFO remote=${REMOTE_ADDR-none}"
+                + " query=${QUERY_STRING-none}\"; exec cat");
+        try (TestServer server = TestServer.start("--rooms", "--roomhistory=1", "--dir=" + dir);
+             Client a = Client.connect(server.url("/chat.sh/blue?me=a"));
+             Client b = Client.connect(server.url("/chat.sh/green"))) {
+            assertThat(a.nextText(10))
+                    .isEqualTo("room=/chat.sh/blue script=/chat.sh info=/blue remote=none query=none");
+            assertThat(b.nextText(10))
+                    .isEqualTo("room=/chat.sh/green script=/chat.sh info=/green remote=none query=none");
+            try (Client a2 = Client.connect(server.url("/chat.sh/blue"))) {
+                assertThat(a2.nextText(10)).as("history: the room's first line").startsWith("room=/chat.sh/blue ");
+                a2.send("blue only");
+                assertThat(a.nextText(10)).isEqualTo("blue only");
+            }
+            assertThat(server.liveChildren()).isEqualTo(2);
+        }
+    }
 }

@@ -77,6 +77,11 @@ public final class Client implements AutoCloseable {
         return e;
     }
 
+    /** The next event if one comes within {@code millis}, else null. */
+    public Event poll(long millis) throws InterruptedException {
+        return events.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
     /** The next text message (fails on anything else). */
     public String nextText(long seconds) throws InterruptedException {
         Event e = next(seconds);

@@ -1,0 +1,130 @@
+package io.wsbridge.rooms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wsbridge.testing.Client;
+import io.wsbridge.testing.LogCapture;
+import io.wsbridge.testing.RawWebSocket;
+import io.wsbridge.testing.TestServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * --slowclient with a client that stops reading, in a room whose program (cat) broadcasts far more than every
+ * buffer on the way can hold (the kernel's, Netty's, and the 64 KiB --clientbuffer queue): 2000 messages of
+ * 4 KiB, 8 MB. A fast client in the same room sends them and must get them all.
+ */
+@Timeout(120)
+class SlowClientTest {
+    private static final int MESSAGES = 2000;
+    private static final String PAD = "x".repeat(4096 - 10);
+
+    private static String message(int i) {
+        return String.format("%05d:", i) + PAD;
+    }
+
+    private static int seq(String text) {
+        return Integer.parseInt(text.substring(0, 5));
+    }
+
+    private static TestServer room(String policy) throws Exception {
+        return TestServer.start("--rooms", "--clientbuffer=64k", "--slowclient=" + policy, "/bin/cat");
+    }
+
+    /** Sends everything from {@code fast} and reads back what it gets, in order; fails on a gap. */
+    private static void sendAllAndReceiveAll(Client fast) throws Exception {
+        Thread sender = new Thread(() -> {
+            try {
+                for (int i = 1; i <= MESSAGES; i++) {
+                    fast.send(message(i));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        sender.start();
+        for (int i = 1; i <= MESSAGES; i++) {
+            assertThat(seq(fast.nextText(30))).isEqualTo(i);
+        }
+        sender.join(10_000);
+    }
+
+    @Test
+    void closeTheSlowClientWith1008AndTheOthersGoOn() throws Exception {
+        try (TestServer server = room("close");
+             LogCapture log = LogCapture.of("room");
+             Client fast = Client.connect(server.url("/r"));
+             RawWebSocket slow = RawWebSocket.connect(server.port(), "/r", Map.of(), 4096)) {
+            sendAllAndReceiveAll(fast);
+            RawWebSocket.Frame close = slow.awaitClose(Duration.ofSeconds(30));
+            assertThat(close).isNotNull();
+            assertThat(close.payload()).startsWith(0x03, 0xF0); // 1008
+            assertThat(new String(close.payload(), 2, close.payload().length - 2)).isEqualTo("too slow");
+            assertThat(log.lines()).anyMatch(l -> l.contains("too slow"));
+        }
+    }
+
+    @Test
+    void dropTheSlowClientsOldestMessagesAndTheOthersGoOn() throws Exception {
+        try (TestServer server = room("drop");
+             LogCapture log = LogCapture.of("room");
+             Client fast = Client.connect(server.url("/r"));
+             RawWebSocket slow = RawWebSocket.connect(server.port(), "/r", Map.of(), 4096)) {
+            sendAllAndReceiveAll(fast);
+            List<Integer> got = new ArrayList<>();
+            while (got.isEmpty() || got.get(got.size() - 1) < MESSAGES) {
+                RawWebSocket.Frame f = slow.readMessage(Duration.ofSeconds(30));
+                assertThat(f).as("still open, after %s messages", got.size()).isNotNull();
+                got.add(seq(f.text()));
+            }
+            assertThat(got).as("in order, the newest last").isSorted().doesNotHaveDuplicates();
+            assertThat(got.size()).as("some were dropped").isLessThan(MESSAGES);
+            slow.sendClose(1000, "");
+            slow.awaitEof(Duration.ofSeconds(10));
+            int dropped = MESSAGES - got.size();
+            io.wsbridge.testing.Waits.until(Duration.ofSeconds(10),
+                    () -> log.lines().stream().anyMatch(l -> l.contains(dropped + " messages were dropped")),
+                    "the number dropped in the log when it leaves");
+        }
+    }
+
+    @Test
+    void waitLosesNothingEveryoneGoesAtTheSlowestPace() throws Exception {
+        try (TestServer server = room("wait");
+             Client fast = Client.connect(server.url("/r"));
+             RawWebSocket slow = RawWebSocket.connect(server.port(), "/r", Map.of(), 4096)) {
+            Thread sender = new Thread(() -> {
+                try {
+                    for (int i = 1; i <= MESSAGES; i++) {
+                        fast.send(message(i));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            sender.start();
+            int fastGot = 0;
+            while (true) { // until the room stops for the slow client (no message for 1 s), at most 30 s
+                Client.Event e = fast.poll(1000);
+                if (e == null) {
+                    break;
+                }
+                assertThat(seq(((Client.Text) e).text())).isEqualTo(++fastGot);
+                assertThat(fastGot).as("the room should have waited for the slow client").isLessThan(MESSAGES);
+            }
+            for (int i = 1; i <= MESSAGES; i++) { // the slow client reads: everything, in order
+                RawWebSocket.Frame f = slow.readMessage(Duration.ofSeconds(30));
+                assertThat(f).isNotNull();
+                assertThat(seq(f.text())).isEqualTo(i);
+            }
+            while (fastGot < MESSAGES) {
+                assertThat(seq(fast.nextText(30))).isEqualTo(++fastGot);
+            }
+            sender.join(10_000);
+        }
+    }
+}
