@@ -276,4 +276,36 @@ class RoomsTest {
             assertThat(server.liveChildren()).isEqualTo(2);
         }
     }
+
+    private static final Path EXAMPLES = Path.of("examples/chat").toAbsolutePath();
+
+    @Test
+    void theChatExamplesWork() throws Exception {
+        try (TestServer server = TestServer.start("--rooms", "--roomhistory=50", EXAMPLES.resolve("chat.sh").toString());
+             Client a = Client.connect(server.url("/lobby"));
+             Client b = Client.connect(server.url("/lobby"))) {
+            a.send("ann: hi");
+            assertThat(b.nextText(10)).isEqualTo("ann: hi");
+            assertThat(a.nextText(10)).isEqualTo("ann: hi");
+        }
+        try (TestServer server = TestServer.start("--rooms", "--roomjson", EXAMPLES.resolve("room.py").toString());
+             Client a = Client.connect(server.url("/lobby"))) {
+            String welcome = a.nextText(10);
+            String idA = welcome.replaceAll(".*you are (\\S+);.*", "$1");
+            try (Client b = Client.connect(server.url("/lobby"))) {
+                assertThat(b.nextText(10)).startsWith("* welcome, you are ");
+                assertThat(a.nextText(10)).endsWith(" joined");
+                b.send("/name bob");
+                assertThat(a.nextText(10)).endsWith(" is now bob");
+                assertThat(b.nextText(10)).endsWith(" is now bob");
+                b.send("/msg " + idA + " psst");
+                assertThat(a.nextText(10)).isEqualTo("(private) bob: psst");
+                assertThat(b.nextText(10)).isEqualTo("(private) bob: psst");
+                a.send("hello all");
+                assertThat(b.nextText(10)).isEqualTo(idA + ": hello all");
+            }
+            assertThat(a.nextText(10)).isEqualTo(idA + ": hello all");
+            assertThat(a.nextText(10)).isEqualTo("* bob left");
+        }
+    }
 }
