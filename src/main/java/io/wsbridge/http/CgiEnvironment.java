@@ -72,16 +72,9 @@ public final class CgiEnvironment {
                                    List<String> extra) {
         List<String> env = new ArrayList<>(fixedHead.size() + 24 + r.headers().size() + extra.size());
         env.addAll(fixedHead);
-        HostPort server = HostPort.parse(r.host(), tls ? 443 : 80);
         add(env, "REMOTE_ADDR", r.remoteAddr());
         add(env, "REMOTE_HOST", remoteHost);
-        add(env, "SERVER_NAME", server.host());
-        add(env, "SERVER_PORT", server.port());
-        add(env, "SERVER_PROTOCOL", r.protocol());
-        add(env, "GATEWAY_INTERFACE", "CGI/1.1");
-        add(env, "REQUEST_METHOD", r.method());
-        add(env, "SCRIPT_NAME", scriptName);
-        add(env, "PATH_INFO", pathInfo);
+        addServer(env, r, scriptName, pathInfo);
         add(env, "PATH_TRANSLATED", r.path());
         add(env, "QUERY_STRING", r.rawQuery());
         // Part of CGI but meaningless here: set empty so nothing can leak in under these names.
@@ -113,14 +106,7 @@ public final class CgiEnvironment {
                                 List<String> extra) {
         List<String> env = new ArrayList<>(fixedHead.size() + 16 + extra.size());
         env.addAll(fixedHead);
-        HostPort server = HostPort.parse(first.host(), tls ? 443 : 80);
-        add(env, "SERVER_NAME", server.host());
-        add(env, "SERVER_PORT", server.port());
-        add(env, "SERVER_PROTOCOL", first.protocol());
-        add(env, "GATEWAY_INTERFACE", "CGI/1.1");
-        add(env, "REQUEST_METHOD", first.method());
-        add(env, "SCRIPT_NAME", scriptName);
-        add(env, "PATH_INFO", pathInfo);
+        addServer(env, first, scriptName, pathInfo);
         add(env, "PATH_TRANSLATED", room);
         add(env, "ROOM", room);
         if (tls) {
@@ -128,6 +114,18 @@ public final class CgiEnvironment {
         }
         env.addAll(extra);
         return env;
+    }
+
+    /** The variables about the server and the program's place in it, the same for every request. */
+    private void addServer(List<String> env, RequestInfo r, String scriptName, String pathInfo) {
+        HostPort server = HostPort.parse(r.host(), tls ? 443 : 80);
+        add(env, "SERVER_NAME", server.host());
+        add(env, "SERVER_PORT", server.port());
+        add(env, "SERVER_PROTOCOL", r.protocol());
+        add(env, "GATEWAY_INTERFACE", "CGI/1.1");
+        add(env, "REQUEST_METHOD", r.method());
+        add(env, "SCRIPT_NAME", scriptName);
+        add(env, "PATH_INFO", pathInfo);
     }
 
     /** HTTP_* for every request header: upper case, '-' to '_', repeated headers joined with ", ". */

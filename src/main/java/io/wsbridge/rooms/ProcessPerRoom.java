@@ -38,6 +38,7 @@ public final class ProcessPerRoom implements SessionStrategy {
     private final ByteBufAllocator alloc;
     private final Map<String, Room> rooms = new HashMap<>(); // guarded by itself
     private final AtomicLong ids = new AtomicLong();
+    private volatile boolean shuttingDown;
 
     public ProcessPerRoom(TargetResolver targets, ProcessLauncher launcher, CgiEnvironment environment,
                           ForkLimiter forks, ChildProgram.Settings program, Config.Rooms settings,
@@ -110,6 +111,25 @@ public final class ProcessPerRoom implements SessionStrategy {
         LaunchSpec spec = new LaunchSpec(target.executable(), argv, env);
         return new Room(key, this, settings, log, alloc, room -> ChildProgram.launch(spec, target.displayName(),
                 program, launcher, forks, room.loop(), alloc, log, room));
+    }
+
+    @Override
+    public void shutdown() {
+        shuttingDown = true;
+        List<Room> all;
+        synchronized (rooms) {
+            all = new ArrayList<>(rooms.values());
+        }
+        for (Room room : all) {
+            if (room.loop() != null) {
+                room.execute(room::nobodyLeft); // a lingering room ends now; one with clients when they leave
+            }
+        }
+    }
+
+    /** Whether rooms end with their last client whatever --roomlinger says. */
+    boolean shuttingDown() {
+        return shuttingDown;
     }
 
     /** A client of the room is gone, or will not come: true when nobody is left or coming. */

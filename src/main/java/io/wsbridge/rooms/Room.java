@@ -180,7 +180,7 @@ final class Room implements ProgramEvents {
         if (over) {
             return;
         }
-        if (settings.lingerMs() <= 0) {
+        if (settings.lingerMs() <= 0 || rooms.shuttingDown()) {
             endIfStillEmpty();
         } else if (linger == null) {
             linger = loop.schedule(this::endIfStillEmpty, settings.lingerMs(), TimeUnit.MILLISECONDS);

@@ -61,6 +61,8 @@ public final class WsbridgeServer {
     private UnixSocketListener unixSocket;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private ProcessLauncher launcher;
+    /** What serves WebSocket connections; null when there is no WebSocket endpoint. */
+    private SessionStrategy sessions;
     private volatile boolean stopping;
 
     /**
@@ -117,8 +119,7 @@ public final class WsbridgeServer {
             stopNow();
             throw e;
         }
-        SessionStrategy sessions = content.targets() == null ? null
-                : sessionStrategy(content.targets(), sessionEnvironment(env));
+        sessions = content.targets() == null ? null : sessionStrategy(content.targets(), sessionEnvironment(env));
         Consumer<ChannelPipeline> tls = null;
         if (config.tls().enabled()) {
             try {
@@ -262,6 +263,9 @@ public final class WsbridgeServer {
         }
         stopping = true;
         LOG.info("Shutting down: closing {} connections", connections.size());
+        if (sessions != null) {
+            sessions.shutdown();
+        }
         for (Channel l : listeners) {
             l.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         }

@@ -24,6 +24,10 @@ public interface SessionStrategy {
      */
     PreparedSession prepare(RequestInfo request, String subprotocol) throws Refusal;
 
+    /** The server is shutting down: whatever outlives its clients on purpose (a lingering room) ends now. */
+    default void shutdown() {
+    }
+
     /** An accepted upgrade, before the 101 is sent. Exactly one of its methods is called. */
     interface PreparedSession {
         /** The 101 went out: start serving (failures are reported to the client as close frames). */

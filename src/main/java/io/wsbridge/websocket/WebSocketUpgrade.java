@@ -134,12 +134,15 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
             prepared.abandon();
             return;
         }
-        // Encoded by the HTTP codec right now, before the switch below removes it.
-        ctx.writeAndFlush(response);
+        // Encoded by the HTTP codec right now, before the switch below removes it; it leaves the process only
+        // once the session has started, so that nothing the client does after reading it (another client's
+        // message to the same room, say) can come before the session exists.
+        ctx.write(response);
         CloseHandshake closing = new CloseHandshake();
         SessionBridge bridge = new SessionBridge(prepared, closing);
         pipelineSwitch.toWebSocket(ctx.pipeline(), closing, bridge, deflate);
         bridge.start();
+        ctx.flush();
     }
 
     /** What is wrong with an upgrade request, or null when it is a valid RFC 6455 handshake. */

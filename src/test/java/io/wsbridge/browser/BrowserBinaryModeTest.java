@@ -6,6 +6,7 @@ import io.wsbridge.testing.Scripts;
 import io.wsbridge.testing.TestServer;
 import io.wsbridge.testing.browser.BrowserPage;
 import io.wsbridge.testing.browser.Chromium;
+import io.wsbridge.testing.browser.SharedChromium;
 import io.wsbridge.testing.browser.TestPage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after a 10 MB send (--maxframesize=0).
  */
 @Timeout(120)
+@ExtendWith(SharedChromium.class)
 class BrowserBinaryModeTest {
     /** Draws something with many different byte values, then the page can take its pixels or a PNG. */
     private static final String DRAW_CANVAS = """
@@ -57,7 +60,7 @@ class BrowserBinaryModeTest {
     BrowserPage page;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(Chromium shared) throws Exception {
         Path scripts = Files.createDirectories(tmp.resolve("scripts"));
         received = Files.createDirectories(tmp.resolve("received"));
         byte[] all = new byte[256];
@@ -74,14 +77,11 @@ class BrowserBinaryModeTest {
         Scripts.sh(scripts, "sha.sh", "head -c \"$QUERY_STRING\" | sha256sum | cut -c1-64");
         server = TestServer.start("--binary", "--maxframesize=0", "--dir=" + scripts,
                 "--staticdir=" + TestPage.writeTo(tmp.resolve("www")));
-        browser = Chromium.launch();
+        browser = shared;
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
         if (server != null) {
             server.close();
         }

@@ -6,6 +6,7 @@ import io.wsbridge.testing.Scripts;
 import io.wsbridge.testing.TestServer;
 import io.wsbridge.testing.browser.BrowserPage;
 import io.wsbridge.testing.browser.Chromium;
+import io.wsbridge.testing.browser.SharedChromium;
 import io.wsbridge.testing.browser.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * #state, #log; see console.html). Runs under the page's own strict Content-Security-Policy.
  */
 @Timeout(120)
+@ExtendWith(SharedChromium.class)
 class BrowserDevConsoleTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -32,19 +35,16 @@ class BrowserDevConsoleTest {
     static TestServer server;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(Chromium shared) throws Exception {
         Path scripts = Files.createDirectories(tmp.resolve("scripts"));
         Scripts.sh(scripts, "echo.sh", "exec cat");
         Scripts.sh(scripts, "fail.sh", "echo partial\nexit 3");
         server = TestServer.start("--devconsole", "--dir=" + scripts);
-        browser = Chromium.launch();
+        browser = shared;
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
         if (server != null) {
             server.close();
         }

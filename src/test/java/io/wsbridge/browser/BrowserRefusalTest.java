@@ -7,16 +7,17 @@ import io.wsbridge.testing.TestServer;
 import io.wsbridge.testing.Waits;
 import io.wsbridge.testing.browser.BrowserPage;
 import io.wsbridge.testing.browser.Chromium;
+import io.wsbridge.testing.browser.SharedChromium;
 import io.wsbridge.testing.browser.TestPage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * close with 1001. Each test has a server of its own (its flags differ); the browser is shared.
  */
 @Timeout(120)
+@ExtendWith(SharedChromium.class)
 class BrowserRefusalTest {
     @TempDir
     static Path tmp;
@@ -33,18 +35,11 @@ class BrowserRefusalTest {
     static Chromium browser;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(Chromium shared) throws Exception {
         scripts = Files.createDirectories(tmp.resolve("scripts"));
         Scripts.sh(scripts, "echo.sh", "exec cat");
         www = TestPage.writeTo(tmp.resolve("www"));
-        browser = Chromium.launch();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
+        browser = shared;
     }
 
     private static TestServer server(String... flags) throws Exception {

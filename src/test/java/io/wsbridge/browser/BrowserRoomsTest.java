@@ -3,13 +3,16 @@ package io.wsbridge.browser;
 import io.wsbridge.testing.TestServer;
 import io.wsbridge.testing.browser.BrowserPage;
 import io.wsbridge.testing.browser.Chromium;
+import io.wsbridge.testing.browser.SharedChromium;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** --rooms as browsers see it: two pages of examples/chat/index.html in one room, one program between them. */
 @Timeout(120)
+@ExtendWith(SharedChromium.class)
 class BrowserRoomsTest {
     private static final Path CHAT = Path.of("examples/chat").toAbsolutePath();
 
@@ -25,10 +28,9 @@ class BrowserRoomsTest {
     }
 
     @Test
-    void twoPagesTalkThroughOneProgram() throws Exception {
+    void twoPagesTalkThroughOneProgram(Chromium browser) throws Exception {
         try (TestServer server = TestServer.start("--rooms", "--roomhistory=10", "--staticdir=" + CHAT,
-                CHAT.resolve("chat.sh").toString());
-             Chromium browser = Chromium.launch()) {
+                CHAT.resolve("chat.sh").toString())) {
             String page = "http://127.0.0.1:" + server.port() + "/index.html?room=blue";
             BrowserPage ann = browser.newPage().navigate(page);
             awaitLine(ann, "* connected to ws://127.0.0.1:" + server.port() + "/blue");

@@ -6,6 +6,7 @@ import io.wsbridge.testing.Scripts;
 import io.wsbridge.testing.TestServer;
 import io.wsbridge.testing.browser.BrowserPage;
 import io.wsbridge.testing.browser.Chromium;
+import io.wsbridge.testing.browser.SharedChromium;
 import io.wsbridge.testing.browser.Json;
 import io.wsbridge.testing.browser.TestPage;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * endpoints are the scripts of a --dir.
  */
 @Timeout(120)
+@ExtendWith(SharedChromium.class)
 class BrowserWebSocketTest {
     /** Sent through the browser and back: accents, CJK, right-to-left, combining marks, astral characters. */
     static final List<String> TEXTS = List.of("plain ascii", "Grüße, café, naïve", "日本語のテキスト", "مرحبا بالعالم",
@@ -39,7 +42,7 @@ class BrowserWebSocketTest {
     BrowserPage page;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(Chromium shared) throws Exception {
         Path scripts = tmp.resolve("scripts");
         Scripts.sh(Files.createDirectories(scripts), "echo.sh", "exec cat");
         Scripts.sh(scripts, "bye.sh", "echo one\necho two\nexit 0");
@@ -49,14 +52,11 @@ class BrowserWebSocketTest {
         Scripts.sh(scripts, "hex.sh", "while IFS= read -r line; do printf '%s' \"$line\" | od -An -v -tx1 | tr -d ' \\n'; echo; done");
         Scripts.sh(scripts, "badutf8.sh", "printf 'a\\377b\\n'\necho 'still here'\nexec cat");
         server = TestServer.start("--dir=" + scripts, "--staticdir=" + TestPage.writeTo(tmp.resolve("www")));
-        browser = Chromium.launch();
+        browser = shared;
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
         if (server != null) {
             server.close();
         }
