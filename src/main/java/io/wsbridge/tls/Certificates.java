@@ -3,7 +3,6 @@ package io.wsbridge.tls;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,19 +14,13 @@ final class Certificates {
 
     static List<X509Certificate> read(Path file, String flag) throws TlsSetupException {
         String where = flag + " " + file;
-        CertificateFactory factory;
-        try {
-            factory = CertificateFactory.getInstance("X.509");
-        } catch (CertificateException e) {
-            throw new IllegalStateException("X.509 is part of every JDK", e);
-        }
         List<X509Certificate> out = new ArrayList<>();
         for (Pem.Block b : Pem.read(file, flag)) {
             if (!b.label().equals("CERTIFICATE")) {
                 continue;
             }
             try {
-                out.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(b.der())));
+                out.add(parse(b.der()));
             } catch (CertificateException | RuntimeException e) {
                 throw new TlsSetupException(where + ": certificate " + (out.size() + 1)
                         + " is not a valid X.509 certificate (" + e.getMessage() + ")", e);
@@ -38,5 +31,27 @@ final class Certificates {
                     + "'BEGIN CERTIFICATE')");
         }
         return out;
+    }
+
+    /**
+     * One DER certificate: the JDK's parse, or for a certificate the JDK refuses only for an empty issuer or
+     * subject, an {@link UnnamedCertificate} (Go and OpenSSL accept those, and websocketd users have them).
+     */
+    static X509Certificate parse(byte[] der) throws CertificateException {
+        try {
+            return (X509Certificate) UnnamedCertificate.jdkFactory().generateCertificate(new ByteArrayInputStream(der));
+        } catch (CertificateException refused) {
+            X509Certificate unnamed;
+            try {
+                unnamed = UnnamedCertificate.parseOrNull(der);
+            } catch (CertificateException | RuntimeException alsoRefused) {
+                refused.addSuppressed(alsoRefused);
+                throw refused;
+            }
+            if (unnamed == null) {
+                throw refused;
+            }
+            return unnamed;
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.wsbridge.cli.Config;
 import io.wsbridge.logging.LogScope;
+import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -50,11 +51,17 @@ public final class ServerTls {
             throw new TlsSetupException("--sslkey " + tls.key() + " is not the private key of the certificate in "
                     + "--sslcert " + tls.cert() + " (" + chain.get(0).getSubjectX500Principal().getName() + ")");
         }
-        SslContextBuilder builder = SslContextBuilder.forServer(key, chain)
+        SslContextBuilder builder = SslContextBuilder.forServer(new ServerKey(key, chain))
                 .sslProvider(SslProvider.JDK)
                 .protocols(PROTOCOLS);
         if (tls.ca() != null) {
-            builder.trustManager(Certificates.read(tls.ca(), "--sslca")).clientAuth(ClientAuth.REQUIRE);
+            List<X509Certificate> cas = Certificates.read(tls.ca(), "--sslca");
+            UnnamedCertificateProvider.install(); // the TLS engine's parse of client certificates
+            try {
+                builder.trustManager(new ClientCertificateTrust(cas)).clientAuth(ClientAuth.REQUIRE);
+            } catch (GeneralSecurityException e) {
+                throw new TlsSetupException("--sslca " + tls.ca() + ": " + e.getMessage(), e);
+            }
         }
         try {
             return builder.build();
