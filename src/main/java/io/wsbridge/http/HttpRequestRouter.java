@@ -10,7 +10,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.wsbridge.logging.LogScope;
+import io.wsbridge.paths.UrlPath;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Routes each HTTP request by what it asks for, not by its path: a WebSocket upgrade (Upgrade: websocket)
@@ -35,25 +37,29 @@ public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
     private final boolean tls;
     private final ResponseHeaders headers;
     private final TrustedProxies proxies;
+    private final boolean cleanPaths;
     /** The endpoint answering the current request; its body parts go there. */
     private HttpEndpoint current;
 
     public HttpRequestRouter(UpgradeHandler upgrades, List<HttpEndpoint> endpoints, RequestIds ids, boolean tls) {
-        this(upgrades, endpoints, ids, tls, ResponseHeaders.NONE, TrustedProxies.NONE);
+        this(upgrades, endpoints, ids, tls, ResponseHeaders.NONE, TrustedProxies.NONE, false);
     }
 
     /**
      * @param headers --header and --header-http, for the final 404
      * @param proxies --trustproxy: whose X-Forwarded-For / X-Real-IP give the client's address
+     * @param cleanPaths whether URL paths name files: then raw "." and ".." segments get a 301 to the
+     *                cleaned path (Go's ServeMux does this for websocketd), before any other routing
      */
     public HttpRequestRouter(UpgradeHandler upgrades, List<HttpEndpoint> endpoints, RequestIds ids, boolean tls,
-                             ResponseHeaders headers, TrustedProxies proxies) {
+                             ResponseHeaders headers, TrustedProxies proxies, boolean cleanPaths) {
         this.upgrades = upgrades;
         this.endpoints = List.copyOf(endpoints);
         this.ids = ids;
         this.tls = tls;
         this.headers = headers;
         this.proxies = proxies;
+        this.cleanPaths = cleanPaths;
     }
 
     @Override
@@ -84,6 +90,9 @@ public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
                     true);
             return;
         }
+        if (cleanPaths && redirectedToCleanPath(ctx, request, info)) {
+            return;
+        }
         if (upgrades.enabled() && isWebSocketUpgrade(request)) {
             upgrades.upgrade(ctx, request, info);
             return;
@@ -98,6 +107,23 @@ public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
         FullHttpResponse notFound = HttpResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found");
         headers.addToPlain(notFound.headers());
         HttpResponses.send(ctx, request, notFound, false);
+    }
+
+    /**
+     * "/sub/../hello.sh" -> 301 "/hello.sh" (clients that do not clean paths themselves follow it); paths
+     * that would climb above the root or hide dots in escapes get no redirect, and are refused later.
+     */
+    private boolean redirectedToCleanPath(ChannelHandlerContext ctx, HttpRequest request, RequestInfo info) {
+        Optional<String> location = UrlPath.cleaned(request.uri());
+        if (location.isEmpty()) {
+            return false;
+        }
+        AccessLog.log(info, 301, "REDIRECT to " + location.get());
+        FullHttpResponse moved = HttpResponses.text(HttpResponseStatus.MOVED_PERMANENTLY, "301 Moved Permanently");
+        moved.headers().set(HttpHeaderNames.LOCATION, location.get());
+        headers.addToPlain(moved.headers());
+        HttpResponses.send(ctx, request, moved, false);
+        return true;
     }
 
     /** Upgrade: websocket (case-insensitive; the rest of the handshake is checked by the upgrade). */

@@ -53,6 +53,52 @@ public final class UrlPath {
         return Optional.of(new UrlPath(segments, trailing));
     }
 
+    /**
+     * For a request target that spells its path with raw {@code .} or {@code ..} segments
+     * ({@code /sub/../hello.sh}): where websocketd (Go's ServeMux) redirects it with 301, the path cleaned
+     * ({@code /hello.sh}, a trailing slash kept) plus the query. Empty when there is nothing to clean, and
+     * when the path must be refused instead: a {@code ..} that would climb above the root, an encoded dot
+     * segment or any other spelling {@link #parse} refuses, or an empty segment ({@code //}, which could
+     * turn into a protocol-relative Location).
+     */
+    public static Optional<String> cleaned(String requestTarget) {
+        String raw = rawPath(requestTarget);
+        if (raw == null || !raw.startsWith("/")) {
+            return Optional.empty();
+        }
+        String[] parts = raw.substring(1).split("/", -1);
+        List<String> kept = new ArrayList<>(parts.length);
+        boolean dotSegment = false;
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i];
+            if (part.equals(".")) {
+                dotSegment = true;
+            } else if (part.equals("..")) {
+                dotSegment = true;
+                if (kept.isEmpty()) {
+                    return Optional.empty(); // above the root
+                }
+                kept.remove(kept.size() - 1);
+            } else if (part.isEmpty()) {
+                if (i != parts.length - 1) {
+                    return Optional.empty();
+                }
+            } else {
+                String decoded = decode(part);
+                if (decoded == null || !acceptable(decoded)) {
+                    return Optional.empty();
+                }
+                kept.add(part); // still encoded as the client sent it
+            }
+        }
+        if (!dotSegment) {
+            return Optional.empty();
+        }
+        String path = "/" + String.join("/", kept) + (raw.endsWith("/") && !kept.isEmpty() ? "/" : "");
+        String query = rawQuery(requestTarget);
+        return Optional.of(query.isEmpty() ? path : path + "?" + query);
+    }
+
     /** The decoded segments, without empty ones ("/" has none). */
     public List<String> segments() {
         return segments;
@@ -87,6 +133,16 @@ public final class UrlPath {
             out.append('/');
         }
         return out.toString();
+    }
+
+    /** What follows "?" up to any "#", or "". */
+    private static String rawQuery(String target) {
+        int q = target.indexOf('?');
+        if (q < 0) {
+            return "";
+        }
+        int hash = target.indexOf('#', q);
+        return target.substring(q + 1, hash < 0 ? target.length() : hash);
     }
 
     private static String rawPath(String target) {

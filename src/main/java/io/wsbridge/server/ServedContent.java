@@ -31,9 +31,11 @@ import java.util.List;
  * @param policy    checked before every upgrade (--origin, --sameorigin)
  * @param headers   --header, --header-ws, --header-http
  * @param endpoints plain HTTP endpoints, in order
+ * @param mapsPaths  whether URL paths name files (--dir, --staticdir, --cgidir): then "/a/../b" is
+ *                   redirected to "/b", as websocketd does
  */
 record ServedContent(TargetResolver targets, UpgradePolicy policy, ResponseHeaders headers,
-                     List<HttpEndpoint> endpoints) {
+                     List<HttpEndpoint> endpoints, boolean mapsPaths) {
     private static final LogScope LOG = LogScope.of("server");
 
     static ServedContent from(Config config, ProcessLauncher launcher, CgiEnvironment environment,
@@ -58,7 +60,8 @@ record ServedContent(TargetResolver targets, UpgradePolicy policy, ResponseHeade
             endpoints.add(new StaticFiles(root("--staticdir", e.staticDir()), cgi, headers));
         }
         UpgradePolicy policy = OriginPolicy.from(config.access(), config.tls().enabled());
-        return new ServedContent(targets, policy, headers, endpoints);
+        boolean mapsPaths = e.scriptDir() != null || e.staticDir() != null || e.cgiDir() != null;
+        return new ServedContent(targets, policy, headers, endpoints, mapsPaths);
     }
 
     /** websocketd's single-command mode: every path runs COMMAND; SCRIPT_NAME is "/", PATH_INFO the path. */

@@ -41,7 +41,8 @@ import java.util.function.Consumer;
  *   http-codec   HttpServerCodec          bytes  <-> HTTP requests and responses
  *   http-exchange HttpExchangeGuard       one request/response at a time (pipelined requests wait); closes
  *                                         idle connections, unless a response is being waited for
- *   router       HttpRequestRouter        Upgrade: websocket -> WebSocketUpgrade (101, or 4xx refusal);
+ *   router       HttpRequestRouter        with --dir/--staticdir/--cgidir: "/a/../b" -> 301 to "/b";
+ *                                         Upgrade: websocket -> WebSocketUpgrade (101, or 4xx refusal);
  *                                         anything else -> plain endpoints (dev console, CGI, static files),
  *                                         else 404
  * After a successful upgrade (toWebSocket):
@@ -72,6 +73,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     private final long pingMs;
     private final TrustedProxies proxies;
     private final boolean compress;
+    private final boolean cleanPaths;
 
     /**
      * @param sessions     null when there is no WebSocket endpoint (only --staticdir / --cgidir)
@@ -82,11 +84,12 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
      * @param subprotocols --subprotocol
      * @param proxies      --trustproxy
      * @param compress     --compress: permessage-deflate when a client offers it
+     * @param cleanPaths   redirect paths with "." and ".." segments to their clean form (URLs name files)
      */
     ServerInitializer(ChannelGroup connections, SessionStrategy sessions, UpgradePolicy policy,
                       ResponseHeaders headers, List<HttpEndpoint> endpoints, long maxMessageSize,
                       Consumer<ChannelPipeline> tls, long pingMs, List<String> subprotocols,
-                      boolean compress, TrustedProxies proxies) {
+                      boolean compress, TrustedProxies proxies, boolean cleanPaths) {
         this.connections = connections;
         this.compress = compress;
         this.upgrades = new WebSocketUpgrade(sessions, policy, headers, this::toWebSocket,
@@ -97,6 +100,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         this.tls = tls;
         this.pingMs = pingMs;
         this.proxies = proxies;
+        this.cleanPaths = cleanPaths;
     }
 
     @Override
@@ -109,7 +113,8 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         p.addLast("http-idle", new IdleStateHandler(true, 0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
         p.addLast("http-exchange", new HttpExchangeGuard());
-        p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, tls != null, headers, proxies));
+        p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, tls != null, headers, proxies,
+                cleanPaths));
     }
 
     /** Swaps the HTTP handlers for the WebSocket ones, right after the 101 response was written. */

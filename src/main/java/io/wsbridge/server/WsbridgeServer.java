@@ -132,7 +132,7 @@ public final class WsbridgeServer {
         ServerInitializer initializer = new ServerInitializer(connections, sessions, content.policy(),
                 content.headers(), content.endpoints(), config.websocket().maxFrameSize(), tls,
                 config.websocket().pingMs(), config.websocket().subprotocols(), config.websocket().compress(),
-                TrustedProxies.of(config.access().trustedProxies()));
+                TrustedProxies.of(config.access().trustedProxies()), content.mapsPaths());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannel())

@@ -313,6 +313,19 @@ class CgiTest {
         }
     }
 
+    /** websocketd answers "/sub/../hello.sh" with 301 to "/hello.sh" (Go's ServeMux cleans paths). */
+    @Test
+    void dotSegmentsRedirectToTheCleanedScriptPath() throws Exception {
+        RawHttp.Response r = RawHttp.get(server.port(), "/sub/../sub/info.sh/x");
+        assertThat(r.status()).isEqualTo(301);
+        assertThat(r.header("Location")).isEqualTo("/sub/info.sh/x");
+        assertThat(RawHttp.get(server.port(), r.header("Location")).text()).startsWith("/sub/info.sh|/x|");
+        assertThat(RawHttp.exchange(server.port(), "POST", "/./echo.sh", "Content-Length: 0").header("Location"))
+                .isEqualTo("/echo.sh");
+        assertThat(RawHttp.get(server.port(), "/sub/../../outside/evil.sh").status()).isEqualTo(404);
+        assertThat(marker).doesNotExist();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "/noexec.sh", "/.hidden.sh", "/out.sh", "/outdir/evil.sh", "/../outside/evil.sh", "/%2e%2e/outside/evil.sh",

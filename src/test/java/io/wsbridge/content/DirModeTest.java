@@ -108,6 +108,21 @@ class DirModeTest {
         assertThat(server.liveChildren()).isZero();
     }
 
+    /** As websocketd (Go's ServeMux): 301 to the cleaned path, for upgrades too; nothing runs for it. */
+    @Test
+    void dotSegmentsRedirectToTheCleanedScriptPath() throws Exception {
+        RawWebSocket.HttpReply r = RawWebSocket.tryUpgrade(server.port(), "/sub/../top.sh/a?q=1", Map.of());
+        assertThat(r.status()).isEqualTo(301);
+        assertThat(r.header("Location")).isEqualTo("/top.sh/a?q=1");
+        assertThat(r.header("Upgrade")).isNull();
+        assertThat(RawWebSocket.tryUpgrade(server.port(), "/./sub/./x.sh", Map.of()).header("Location"))
+                .isEqualTo("/sub/x.sh");
+        assertThat(session("/top.sh/a?q=1")).containsEntry("SCRIPT_NAME", "/top.sh").containsEntry("PATH_INFO", "/a");
+        assertThat(RawWebSocket.tryUpgrade(server.port(), "/sub/../../outside/evil.sh", Map.of()).status())
+                .isEqualTo(404);
+        assertThat(marker).doesNotExist();
+    }
+
     @Test
     void plainRequestsAreNotFound() throws Exception {
         List<Integer> statuses = new ArrayList<>();

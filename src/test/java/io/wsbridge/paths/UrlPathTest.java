@@ -48,6 +48,37 @@ class UrlPathTest {
         assertThat(UrlPath.parse(target)).as(target).isEmpty();
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "/sub/../hello.sh | /hello.sh",
+        "/./hello.sh | /hello.sh",
+        "/a/./b/ | /a/b/",
+        "/a/b/.. | /a",
+        "/a/b/../ | /a/",
+        "/a/.. | /",
+        "/a/../ | /",
+        "/. | /",
+        "/a/../b?x=1&y=/../z | /b?x=1&y=/../z",
+        "/a/../b? | /b",
+        "/a/../caf%C3%A9/%2e%2e.txt | /caf%C3%A9/%2e%2e.txt",
+        "http://127.0.0.1:8080/a/../b | /b",
+        "/.well-known/../.well-known/acme | /.well-known/acme",
+    })
+    void rawDotSegmentsAreCleanedForARedirect(String target, String location) {
+        assertThat(UrlPath.cleaned(target)).as(target).contains(location);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/hello.sh", "/a/b/", "/", "/..x/x..", "/a?x=/../", // nothing to clean
+        "/..", "/../hello.sh", "/a/../../etc/passwd", "/a/b/../../..", "http://h/../x", // above the root
+        "/a/%2e%2e/../b", "/a/../%2e%2e/b", "/%2e/../b", "/a/..%2f../b", "/a/../b%2fc", "/a/../b\\c",
+        "/a/../b%00", "/a/../%zz", "/a/..//b", "//a/../b", "/a/../café",
+    })
+    void nothingElseIsRedirected(String target) {
+        assertThat(UrlPath.cleaned(target)).as(target).isEmpty();
+    }
+
     @Test
     void rawNonAsciiIsRefused() {
         assertThat(UrlPath.parse("/caf\u00e9")).isEmpty();
