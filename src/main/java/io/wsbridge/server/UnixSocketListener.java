@@ -52,7 +52,7 @@ final class UnixSocketListener {
         ChannelFuture bound = bootstrap.bind(transport.domainAddress(path)).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             Throwable cause = bound.cause();
-            throw new ListenException("listen unix " + path + ": " + cause.getMessage(), cause);
+            throw new ListenException("listen unix " + path + ": " + ListenException.bindFailure(cause), cause);
         }
         listener.channel = bound.channel();
         listener.boundKey = listener.key();
@@ -78,7 +78,9 @@ final class UnixSocketListener {
                     + "remove it or choose another path", null);
         }
         if (live()) {
-            throw new ListenException("listen unix " + path + ": another server is listening on this socket", null);
+            // websocketd's words ("is already in use") first: scripts grep for them.
+            throw new ListenException("listen unix " + path + ": the socket is already in use: another server is "
+                    + "listening on this socket", null);
         }
         try {
             Files.deleteIfExists(path);

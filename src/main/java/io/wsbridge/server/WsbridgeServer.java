@@ -187,7 +187,8 @@ public final class WsbridgeServer {
         if (!bound.isSuccess()) {
             stopNow();
             Throwable cause = bound.cause();
-            throw new ListenException("listen tcp " + describe(address) + ": " + cause.getMessage(), cause);
+            throw new ListenException("listen tcp " + describe(address) + ": " + ListenException.bindFailure(cause),
+                    cause);
         }
         return bound.channel();
     }

@@ -105,7 +105,8 @@ class UnixSocketTest {
                     .parse("--unixsocket=" + sock, "cat");
             WsbridgeServer second = new WsbridgeServer(run.config(), System.getenv());
             Throwable t = catchThrowable(second::start);
-            assertThat(t).isInstanceOf(ListenException.class).hasMessageContaining("another server is listening");
+            assertThat(t).isInstanceOf(ListenException.class).hasMessageContaining("another server is listening")
+                    .hasMessageContaining(" is already in use");
             second.awaitTermination();
             // The live server keeps its socket and goes on serving.
             assertThat(echoThrough(sock, "still mine")).isEqualTo("still mine");
@@ -163,7 +164,7 @@ class UnixSocketTest {
             ExternalServer second = ExternalServer.launch(List.of(), List.of("--unixsocket=" + sock, "cat"));
             assertThat(second.awaitExit(20)).isEqualTo(3);
             assertThat(second.output()).anyMatch(l -> l.contains("Can't start server")
-                    && l.contains("another server is listening"));
+                    && l.contains("another server is listening") && l.contains(" is already in use"));
             assertThat(echoThrough(sock, "unharmed")).isEqualTo("unharmed");
             server.signal("TERM");
             assertThat(server.awaitExit(20)).isZero();
