@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * A directory that URLs are mapped onto, and the rules that keep them inside it: no segment may start with
- * "." (dotfiles and dot-directories are never reached), and whatever is found must really be inside the
+ * "." (dotfiles and dot-directories are never reached; for files, the one exception is the top-level
+ * "/.well-known/" of RFC 8615, which ACME http-01 challenges and security.txt need), and whatever is found must really be inside the
  * directory once every symlink is resolved (a symlink may point elsewhere inside it, never outside). Files are
  * then used through their real path, so a symlink changed after the check leads nowhere new.
  *
@@ -18,6 +20,9 @@ import java.util.Optional;
  * and open); the directory is trusted content, the URL is not.
  */
 public final class ContentRoot {
+    /** RFC 8615's directory of site-wide metadata: the only dot-directory whose files are served. */
+    private static final String WELL_KNOWN = ".well-known";
+
     private final Path root;
 
     /** @param directory an existing directory; its real path becomes the root */
@@ -87,12 +92,14 @@ public final class ContentRoot {
 
     /**
      * The file or directory that the whole path names, by its real path; empty when it does not exist, has a
-     * dot segment, is neither file nor directory, or is really outside the root.
+     * dot segment (other than a leading "/.well-known"), is neither file nor directory, or is really outside the root.
      */
     public Optional<Entry> find(UrlPath url) {
         Path current = root;
-        for (String segment : url.segments()) {
-            if (segment.startsWith(".")) {
+        List<String> segments = url.segments();
+        for (int i = 0; i < segments.size(); i++) {
+            String segment = segments.get(i);
+            if (segment.startsWith(".") && !(i == 0 && segment.equals(WELL_KNOWN))) {
                 return Optional.empty();
             }
             current = resolve(current, segment);

@@ -56,6 +56,12 @@ class StaticFilesTest {
         Files.writeString(www.resolve("empty.txt"), "");
         Files.writeString(www.resolve("caf\u00e9 au lait.txt"), "coffee");
         Files.writeString(www.resolve(".env"), SECRET);
+        Files.createDirectories(www.resolve(".well-known/acme-challenge"));
+        Files.writeString(www.resolve(".well-known/acme-challenge/tok3n"), "tok3n.thumbprint");
+        Files.writeString(www.resolve(".well-known/security.txt"), "Contact: mailto:security@example.test\n");
+        Files.writeString(www.resolve(".well-known/.env"), SECRET);
+        Files.createDirectories(www.resolve("docs/.well-known"));
+        Files.writeString(www.resolve("docs/.well-known/security.txt"), SECRET);
         Files.createDirectories(www.resolve(".git"));
         Files.writeString(www.resolve(".git/config"), SECRET);
         Files.createDirectories(www.resolve("docs"));
@@ -130,6 +136,18 @@ class StaticFilesTest {
             assertThat(r.status()).as(p).isEqualTo(404);
             assertThat(r.header("Location")).isNull();
         }
+    }
+
+    /** RFC 8615: ACME http-01 challenges and security.txt live under /.well-known/, the one dot-directory served. */
+    @Test
+    void theWellKnownDirectoryIsServed() throws Exception {
+        RawHttp.Response challenge = get("/.well-known/acme-challenge/tok3n");
+        assertThat(challenge.status()).isEqualTo(200);
+        assertThat(challenge.text()).isEqualTo("tok3n.thumbprint");
+        assertThat(get("/.well-known/security.txt").text()).startsWith("Contact: mailto:security@example.test");
+        assertThat(get("/.well-known").header("Location")).isEqualTo("/.well-known/");
+        // "%2e" for "." in a name (not a dot segment) is the same URL (RFC 3986 6.2.2.2).
+        assertThat(get("/%2ewell-known/security.txt").status()).isEqualTo(200);
     }
 
     /** websocketd (Go's ServeMux) answers 301 with the cleaned path; curl --path-as-is and scripts follow it. */
@@ -219,7 +237,8 @@ class StaticFilesTest {
         "/docs/%2e%2e/%2e%2e/secret.txt", "/..%5csecret.txt", "/..\\secret.txt", "/docs\\..\\..\\secret.txt",
         "/%5c..%5csecret.txt", "/hello.txt%00.html", "/hello.txt%00", "//secret.txt", "/%2fetc/passwd",
         "/link-out.txt", "/dir-out/secret.txt", "/sibling/secret.txt", "http://127.0.0.1/../secret.txt",
-        "/.env", "/%2eenv", "/.git/config", "/.git/", "/%2egit/config",
+        "/.env", "/%2eenv", "/.git/config", "/.git/", "/%2egit/config", "/.well-known/.env",
+        "/docs/.well-known/security.txt", "/.well-known/..%2f.env",
         "/cgi-bin/notes.txt", "/cgi-bin/", "/cgi-bin/index.html", "/cgi-bin/script.sh", "/cgi-bin", "/alias.sh", "/cgi-bin/%73cript.sh%00",
         "/%c0%ae%c0%ae/secret.txt", "/%e0%80%ae%e0%80%ae/secret.txt", "/%u002e%u002e/secret.txt",
     })
