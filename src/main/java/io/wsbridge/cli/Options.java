@@ -133,20 +133,48 @@ final class Options {
         return out;
     }
 
-    /** Parses an IPv4 or IPv6 literal without any DNS lookup; null when it is not one. */
+    /**
+     * Parses an IPv4 or IPv6 literal; null when it is not one. Never a DNS lookup: InetAddress.getByName
+     * treats text with a colon as an IPv6 literal only, but anything else that is not a valid IPv4 literal
+     * (a name such as "dead.beef.cafe.face", all hex digits and dots) it would resolve, so IPv4 is parsed
+     * here and handed over as bytes.
+     */
     static InetAddress ipLiteral(String text) {
         String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         if (t.isEmpty() || !t.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
             return null;
         }
-        if (!t.contains(":") && t.chars().filter(c -> c == '.').count() != 3) {
-            return null;
-        }
         try {
-            return InetAddress.getByName(t);
+            if (t.contains(":")) {
+                return InetAddress.getByName(t);
+            }
+            byte[] v4 = dottedDecimal(t);
+            return v4 == null ? null : InetAddress.getByAddress(v4);
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    /** "a.b.c.d" with four decimal parts of 0..255 (no leading zeros, which some tools read as octal). */
+    private static byte[] dottedDecimal(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        byte[] out = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || (p.length() > 1 && p.charAt(0) == '0')) {
+                return null;
+            }
+            int v = Integer.parseInt(p);
+            if (v > 255) {
+                return null;
+            }
+            out[i] = (byte) v;
+        }
+        return out;
     }
 
     private static ConfigException badProxy(String entry) {

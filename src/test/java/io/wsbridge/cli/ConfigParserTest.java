@@ -155,4 +155,19 @@ class ConfigParserTest {
         assertThat(notExec.stderr()).contains("not executable");
         assertThat(exit(dir.toString()).stderr()).contains("directory");
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+        "dead.beef.cafe.face", "a.b.c.d", "1.2.3", "1.2.3.4.5", "1.2.3.256", "01.2.3.4", "1.2.3.4/33", "1.2.3.4/",
+        "::1/129", "fe80::/x", "localhost", "1.2.3.4.",
+    })
+    void trustproxyRefusesAnythingButAddressesAndBlocks(String entry) {
+        assertThat(exit("--trustproxy=" + entry, "cat").code()).as(entry).isEqualTo(ExitCode.INVALID_CONFIG);
+    }
+
+    @Test
+    void trustproxyTakesAddressesAndBlocksOfBothFamilies() {
+        assertThat(run("--trustproxy=10.0.0.0/8,192.168.1.10,::1,fd00::/8,[2001:db8::1],0.0.0.0/0", "cat")
+                .access().trustedProxies()).hasSize(6);
+    }
 }

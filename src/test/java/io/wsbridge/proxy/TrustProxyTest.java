@@ -54,6 +54,25 @@ class TrustProxyTest {
         }
     }
 
+    /**
+     * A name made of hex digits and dots looks like an address to a quick check but is a host name: it must be
+     * refused, never resolved. The server's JVM resolves names only from a hosts file that has this one, so a
+     * lookup would make the entry valid and the server would start.
+     */
+    @Test
+    void aDottedHexNameIsRefusedWithoutALookup() throws Exception {
+        Path hosts = java.nio.file.Files.writeString(dir.resolve("hosts"), "127.0.0.1 dead.beef.cafe.face\n");
+        ExternalServer server = ExternalServer.launch(List.of("-Djdk.net.hosts.file=" + hosts),
+                List.of("--port=" + ExternalServer.freePort(), "--address=127.0.0.1",
+                        "--trustproxy=10.0.0.0/8,dead.beef.cafe.face", "cat"));
+        try {
+            assertThat(server.awaitExit(20)).isEqualTo(1);
+            assertThat(server.output()).anyMatch(l -> l.contains("Invalid --trustproxy entry 'dead.beef.cafe.face'"));
+        } finally {
+            server.close();
+        }
+    }
+
     @Test
     void logLinesShowTheRealClient() throws Exception {
         try (ExternalServer server = ExternalServer.start(List.of(), "--trustproxy=127.0.0.0/8",
