@@ -71,9 +71,24 @@ public record RequestInfo(
         return host.trim();
     }
 
-    /** Absolute URL for logs, as websocketd prints it: http://host/uri (https for TLS). */
+    /**
+     * Absolute URL for logs, as websocketd prints it: http://host/uri (https for TLS). An absolute-form
+     * target ({@code GET http://host/path}, as proxies send) names its own host, which replaces the Host
+     * header's (RFC 9112 3.2.2), and only its path and query follow.
+     */
     public String url() {
-        return (tls ? "https://" : "http://") + host() + uri;
+        String scheme = tls ? "https://" : "http://";
+        int authority = uri.startsWith("/") ? -1 : uri.indexOf("://");
+        if (authority <= 0) {
+            return scheme + host() + uri;
+        }
+        String rest = uri.substring(authority + 3);
+        int end = 0;
+        while (end < rest.length() && rest.charAt(end) != '/' && rest.charAt(end) != '?') {
+            end++;
+        }
+        return scheme + rest.substring(0, end) + (end < rest.length() && rest.charAt(end) == '/' ? "" : "/")
+                + rest.substring(end);
     }
 
     /** The Origin header or null. */

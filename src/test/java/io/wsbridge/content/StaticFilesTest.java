@@ -138,6 +138,20 @@ class StaticFilesTest {
         }
     }
 
+    /** An absolute-form target (as proxies send it) is logged once, not appended to the Host header's URL. */
+    @Test
+    void theAccessLogShowsAnAbsoluteFormTargetOnce() throws Exception {
+        try (io.wsbridge.testing.LogCapture log = io.wsbridge.testing.LogCapture.of("http")) {
+            assertThat(get("http://example.test:8080/hello.txt?x=1").status()).isEqualTo(200);
+            assertThat(get("http://example.test?y=2").status()).isEqualTo(200);
+            assertThat(get("/hello.txt").status()).isEqualTo(200);
+            assertThat(log.lines()).anyMatch(l -> l.contains("url='http://example.test:8080/hello.txt?x=1'"))
+                    .anyMatch(l -> l.contains("url='http://example.test/?y=2'"))
+                    .anyMatch(l -> l.contains("url='http://127.0.0.1:" + server.port() + "/hello.txt'"))
+                    .noneMatch(l -> l.contains("/http://") || l.contains(":" + server.port() + "http"));
+        }
+    }
+
     /** RFC 8615: ACME http-01 challenges and security.txt live under /.well-known/, the one dot-directory served. */
     @Test
     void theWellKnownDirectoryIsServed() throws Exception {
