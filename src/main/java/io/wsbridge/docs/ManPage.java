@@ -119,14 +119,14 @@ public final class ManPage {
             .I /lib/systemd/system/wsbridge@.service
             systemd unit template; \\fBwsbridge@NAME\\fR reads its options from \\fI/etc/wsbridge/NAME.conf\\fR.
             .TP
-            .I /usr/share/doc/wsbridge/examples/
+            .I /usr/share/wsbridge/examples/
             example programs and the HTML pages that talk to them.
             .SH EXAMPLES
             Count to ten for every browser that connects to port 8080:
             .PP
             .RS
             .nf
-            wsbridge \\-\\-port=8080 /usr/share/doc/wsbridge/examples/count.sh
+            wsbridge \\-\\-port=8080 /usr/share/wsbridge/examples/count.sh
             .fi
             .RE
             .PP

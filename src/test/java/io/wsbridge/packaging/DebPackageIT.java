@@ -79,7 +79,11 @@ class DebPackageIT {
                     "/usr/share/man/man1/wsbridge.1.gz", "/lib/systemd/system/wsbridge@.service",
                     "/etc/wsbridge/example.toml", "/usr/share/bash-completion/completions/wsbridge",
                     "/usr/share/zsh/vendor-completions/_wsbridge", "/usr/share/doc/wsbridge/copyright",
-                    "/usr/share/doc/wsbridge/examples/greeter.sh");
+                    "/usr/share/wsbridge/examples/greeter.sh");
+            // Debian policy 12.3: nothing may depend on /usr/share/doc (sites exclude it); example.toml runs one.
+            assertThat(installed).noneMatch(p -> p.startsWith("/usr/share/doc/wsbridge/examples"));
+            assertThat(Files.readString(Path.of("/etc/wsbridge/example.toml"))).doesNotContain("/usr/share/doc")
+                    .contains("/usr/share/wsbridge/examples/greeter.sh");
 
             assertThat(sh("cd / && wsbridge --version").assertOk("wsbridge --version").stdout())
                     .startsWith("wsbridge " + Version.number() + " (Java ");
@@ -139,10 +143,11 @@ class DebPackageIT {
         assertThat(verify.code()).isZero();
     }
 
+    /** What the systemd instance wsbridge@example runs (its example.toml), on a free port. */
     private void servesAnInstalledExample() throws Exception {
         int port = ExternalServer.freePort();
-        List<String> command = new ArrayList<>(List.of("/usr/bin/wsbridge", "--address=127.0.0.1", "--port=" + port,
-                "/usr/share/doc/wsbridge/examples/greeter.sh"));
+        List<String> command = new ArrayList<>(List.of("/usr/bin/wsbridge", "--config=/etc/wsbridge/example.toml",
+                "--port=" + port));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().clear();
         pb.environment().putAll(SYSTEM);
