@@ -12,23 +12,38 @@ public final class CliSpec {
     private CliSpec() {
     }
 
+    /** Help width when no terminal says otherwise. */
+    public static final int DEFAULT_WIDTH = 80;
+
+    /** The model with help rendered {@link #DEFAULT_WIDTH} columns wide. */
     public static CommandSpec build() {
+        return build(DEFAULT_WIDTH);
+    }
+
+    /**
+     * The model with help wrapped to {@code width} columns. Every description is one paragraph here (the
+     * table's lines are joined), so picocli wraps it once, at the width it is shown with: text broken by hand
+     * for one width breaks again at another, leaving a word or a flag alone on a line.
+     */
+    public static CommandSpec build(int width) {
         CommandSpec spec = CommandSpec.create().name("wsbridge");
         spec.usageMessage()
-                .width(100)
+                .width(width)
                 .sortOptions(false)
                 .headerHeading("%n")
                 .header("Turn any program that reads stdin and writes stdout into a WebSocket server.")
                 .synopsisHeading("%nUsage:%n  ")
                 .customSynopsis("wsbridge [options] COMMAND [command args]",
-                        "  or: wsbridge [options] --dir=DIR",
-                        "",
-                        "Each WebSocket connection runs COMMAND in its own process: every text message received",
-                        "becomes a line on its stdin, every line it prints on stdout is sent back as a message.")
+                        "  or: wsbridge [options] --dir=DIR")
+                .descriptionHeading("%n")
+                .description("Each WebSocket connection runs COMMAND in its own process: every text message "
+                        + "received becomes a line on its stdin, every line it prints on stdout is sent back as a "
+                        + "message.")
                 .optionListHeading("%nOptions:%n")
                 .footerHeading("%n")
-                .footer("Exit codes: 0 ok, 1 invalid configuration, 2 unknown flag or bad value, 3 cannot listen,",
-                        "4 conflicting options. Run 'wsbridge --license' for the license. Documentation: README.md.");
+                .footer("Exit codes: 0 ok, 1 invalid configuration, 2 unknown flag or bad value, 3 cannot listen, "
+                        + "4 conflicting options. Run 'wsbridge --license' for the license. Documentation: "
+                        + "README.md.");
         for (OptionDef d : OptionDef.ALL) {
             String[] names = new String[2 + d.aliases().length];
             names[0] = "--" + d.name();
@@ -44,7 +59,7 @@ public final class CliSpec {
                     })
                     .usageHelp(d.role() == OptionDef.Role.HELP)
                     .versionHelp(d.role() == OptionDef.Role.VERSION)
-                    .description(d.description().toArray(String[]::new));
+                    .description(String.join(" ", d.description()));
             if (d.paramLabel() != null) {
                 option.paramLabel(d.paramLabel());
             }

@@ -55,7 +55,8 @@ public final class ConfigParser {
         }
         CliOptions options = CliOptions.from(parsed);
         if (options.help) {
-            return new Exit(ExitCode.OK, newCommandLine().getUsageMessage(), "");
+            CommandLine.Model.CommandSpec spec = CliSpec.build();
+            return new Exit(ExitCode.OK, HelpText.render(spec, HelpText.width(environment, spec)), "");
         }
         if (options.version) {
             return new Exit(ExitCode.OK, Version.line() + "\n", "");

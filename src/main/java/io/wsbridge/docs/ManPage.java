@@ -26,14 +26,10 @@ public final class ManPage {
         out.append("wsbridge \\- ").append(roff(what)).append('\n');
 
         List<String> synopsis = new ArrayList<>();
-        List<String> description = new ArrayList<>();
-        List<String> target = synopsis;
         for (String line : spec.usageMessage().customSynopsis()) {
-            if (line.isBlank()) {
-                target = description;
-                continue;
+            if (!line.isBlank()) {
+                synopsis.add(line.trim());
             }
-            target.add(line.trim());
         }
         out.append(".SH SYNOPSIS\n.nf\n");
         for (String line : synopsis) {
@@ -41,7 +37,7 @@ public final class ManPage {
         }
         out.append(".fi\n");
         out.append(".SH DESCRIPTION\n");
-        out.append(roff(String.join(" ", description))).append('\n');
+        out.append(roff(join(spec.usageMessage().description()))).append('\n');
         for (PositionalParamSpec p : spec.positionalParameters()) {
             out.append(".TP\n\\fI").append(roff(p.paramLabel())).append("\\fR [\\fIargs\\fR...]\n");
             out.append(roff(join(p.description()))).append('\n');
