@@ -2,18 +2,23 @@ package io.wsbridge.process.epoll;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 
 /**
- * Reads the parent's end of a child's stdout or stderr on the event loop (level-triggered epoll), in
- * buffers that grow and shrink with what the child writes. Pausing takes the descriptor out of the read
- * interest, so an unread pipe fills and the child blocks on write: that is the backpressure.
+ * Reads the parent's end of a child's stdout or stderr on the event loop (level-triggered epoll). Every
+ * read asks for a whole pipe's worth (64 KiB, Linux's default pipe capacity) into one scratch buffer per
+ * event-loop thread, and what came is copied out at the size read: so one write of the program, up to the
+ * pipe's capacity, arrives as one chunk (one message in --binary, as in websocketd), while an idle
+ * connection holds no buffer at all. Pausing takes the descriptor out of the read interest, so an unread
+ * pipe fills and the child blocks on write: that is the backpressure.
  */
 final class PipeReader implements EpollIoHandle {
     /** Where the bytes go; called on the event loop. */
@@ -25,16 +30,30 @@ final class PipeReader implements EpollIoHandle {
         void closed();
     }
 
-    private static final int MIN_BUFFER = 512;
-    private static final int MAX_BUFFER = 64 * 1024;
+    /** Linux's default pipe capacity: a read this large takes everything a pipe can hold at once. */
+    static final int READ_SIZE = 64 * 1024;
     /** Bounded work per wake-up so one busy child cannot starve the loop's other connections. */
     private static final int MAX_READS_PER_EVENT = 16;
+    /**
+     * The scratch buffer of the event-loop thread reading: one per loop, not per connection. Reads happen
+     * only in {@link #handle}, on the loop, and the bytes are copied out before the next read.
+     */
+    private static final FastThreadLocal<ByteBuf> SCRATCH = new FastThreadLocal<>() {
+        @Override
+        protected ByteBuf initialValue() {
+            return UnpooledByteBufAllocator.DEFAULT.directBuffer(READ_SIZE, READ_SIZE);
+        }
+
+        @Override
+        protected void onRemoval(ByteBuf scratch) {
+            scratch.release();
+        }
+    };
 
     private final FileDescriptor fd;
     private final ByteBufAllocator alloc;
     private final Sink sink;
     private IoRegistration registration;
-    private int nextSize = 2048;
     private boolean paused;
     private boolean closed;
 
@@ -81,28 +100,20 @@ final class PipeReader implements EpollIoHandle {
     }
 
     private void readBurst() {
+        ByteBuf scratch = SCRATCH.get();
         try {
             for (int i = 0; i < MAX_READS_PER_EVENT && !paused && !closed; i++) {
-                ByteBuf buf = alloc.directBuffer(nextSize);
-                int n;
-                try {
-                    n = read(buf);
-                } catch (IOException e) {
-                    buf.release();
-                    throw e;
-                }
+                int n = read(scratch);
                 if (n <= 0) {
-                    buf.release();
                     if (n < 0) {
                         closeAndReport();
                     }
                     break;
                 }
-                buf.writerIndex(n);
-                boolean filled = n == buf.capacity();
-                adjustSize(n, filled);
-                sink.data(buf);
-                if (!filled) {
+                ByteBuf chunk = alloc.directBuffer(n, n);
+                chunk.writeBytes(scratch, 0, n);
+                sink.data(chunk);
+                if (n < READ_SIZE) {
                     break; // the pipe is most likely empty; epoll says so when it is not
                 }
             }
@@ -118,14 +129,6 @@ final class PipeReader implements EpollIoHandle {
         }
         var nio = buf.internalNioBuffer(0, buf.capacity());
         return fd.read(nio, nio.position(), nio.limit());
-    }
-
-    private void adjustSize(int n, boolean filled) {
-        if (filled && nextSize < MAX_BUFFER) {
-            nextSize = Math.min(MAX_BUFFER, nextSize << 1);
-        } else if (n < nextSize >> 2 && nextSize > MIN_BUFFER) {
-            nextSize = Math.max(MIN_BUFFER, nextSize >> 1);
-        }
     }
 
     private void closeAndReport() {
