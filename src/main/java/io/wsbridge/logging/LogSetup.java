@@ -46,6 +46,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         root.addAppender(console);
         // Library chatter (Netty's start-up probing) only at websocketd's most verbose level.
         context.getLogger("io.netty").setLevel(Level.DEBUG);
+        // The Redis client (--roombus) logs every reconnection attempt; the bus itself logs one line per change
+        // of state instead.
+        context.getLogger("io.lettuce").setLevel(Level.OFF);
+        context.getLogger("reactor").setLevel(Level.OFF);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
