@@ -68,6 +68,8 @@ public final class Main {
         // without the JDK's zeroing: a pool chunk is 4 MB, and zeroing made all of it resident on the first
         // connection of each event loop; untouched, only what is used becomes resident.
         defaultProperty("io.netty.tryReflectionSetAccessible", "true");
+        // The Redis client of --roombus records a JFR event per command unless told not to (slow to set up, unused).
+        defaultProperty("io.lettuce.core.jfr", "false");
         // SLF4J would scan the class path for logging providers; ours sets logback up directly.
         if (defaultProperty("slf4j.provider", "io.wsbridge.logging.WsbridgeLogProvider")) {
             defaultProperty("slf4j.internal.verbosity", "WARN"); // no note on stderr about the above

@@ -98,18 +98,18 @@ public final class BusRoom {
      */
     public CompletionStage<Admission> admit(String client, byte[] join, byte[] leave, int maxClients) {
         CompletableFuture<Admission> result = new CompletableFuture<>();
-        bus.loop.execute(() -> admitNow(new Pending(client, join, leave, maxClients, result)));
+        bus.onLoop.execute(() -> admitNow(new Pending(client, join, leave, maxClients, result)));
         return result;
     }
 
     /** A message of a client of this instance, for the program's stdin (one line, or a chunk with --binary). */
     public void send(String client, byte[] data) {
-        bus.loop.execute(() -> local(new Input('m', client, data)));
+        bus.onLoop.execute(() -> local(new Input('m', client, data)));
     }
 
     /** A client of this instance left. */
     public void leave(String client) {
-        bus.loop.execute(() -> leaveNow(client));
+        bus.onLoop.execute(() -> leaveNow(client));
     }
 
     /**
@@ -117,12 +117,12 @@ public final class BusRoom {
      * the other instances get it through the out stream, and {@code history} keeps it for later joiners.
      */
     public void publish(byte[] data, boolean history) {
-        bus.loop.execute(() -> queuePublish(history ? '1' : '0', data));
+        bus.onLoop.execute(() -> queuePublish(history ? '1' : '0', data));
     }
 
     /** Owner only: the program ended; the other instances close their clients with this code and reason. */
     public void ended(int code, String reason) {
-        bus.loop.execute(() -> {
+        bus.onLoop.execute(() -> {
             queuePublish('2', (code + " " + reason).getBytes(StandardCharsets.UTF_8));
             if (role == Role.OWNER) {
                 // Nothing more goes to or comes from this program; close() still unregisters the members.
@@ -135,12 +135,12 @@ public final class BusRoom {
 
     /** Whether the program runs on this instance (for tests and logs; changes on the bus thread). */
     public CompletionStage<Boolean> isOwner() {
-        return CompletableFuture.supplyAsync(() -> role == Role.OWNER, bus.loop);
+        return CompletableFuture.supplyAsync(() -> role == Role.OWNER, bus.onLoop);
     }
 
     /** This instance is done with the room (no clients left here, program ended or never ran here). */
     public void close() {
-        bus.loop.execute(this::shutdown);
+        bus.onLoop.execute(this::shutdown);
     }
 
     // ---- bus thread ----
@@ -195,7 +195,7 @@ public final class BusRoom {
                         pendingAdmissions.clear();
                         waiting.forEach(this::admitNow);
                     }
-                }, bus.loop);
+                }, bus.onLoop);
     }
 
     private void becomeOwner(String newToken, List<byte[][]> joins, String lastIn) {
@@ -243,7 +243,7 @@ public final class BusRoom {
                 }
             }
             catchUp(lastIn);
-        }, bus.loop);
+        }, bus.onLoop);
     }
 
     private void admitNow(Pending p) {
@@ -280,7 +280,7 @@ public final class BusRoom {
                                 }
                                 p.result().complete(Admission.ADMITTED);
                             }
-                        }, bus.loop);
+                        }, bus.onLoop);
             }
         }
     }
@@ -409,7 +409,7 @@ public final class BusRoom {
             return;
         }
         bus.scripts.<Long>run(Script.CONSUMED, keys, ScriptOutputType.INTEGER, BusScripts.bytes(token),
-                BusScripts.bytes(nextId(inCursor))).whenCompleteAsync(this::fenceResult, bus.loop);
+                BusScripts.bytes(nextId(inCursor))).whenCompleteAsync(this::fenceResult, bus.onLoop);
     }
 
     private void queuePublish(char flag, byte[] data) {
@@ -435,7 +435,7 @@ public final class BusRoom {
     private void flushPublish(Runnable then) {
         if (publishing) {
             if (then != null) {
-                bus.loop.execute(() -> flushPublish(then));
+                bus.onLoop.execute(() -> flushPublish(then));
             }
             return;
         }
@@ -462,7 +462,7 @@ public final class BusRoom {
                     if (!publishQueue.isEmpty() || then != null) {
                         flushPublish(then);
                     }
-                }, bus.loop);
+                }, bus.onLoop);
     }
 
     private void fenceResult(Long r, Throwable error) {
@@ -481,7 +481,7 @@ public final class BusRoom {
                         if (t.equals(token)) {
                             fenceResult(r, error);
                         }
-                    }, bus.loop);
+                    }, bus.onLoop);
         } else if (role == Role.FOLLOWER && !acquiring && bus.mayAcquire()) {
             acquire(false);
         }

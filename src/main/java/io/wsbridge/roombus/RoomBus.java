@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,6 +62,8 @@ public final class RoomBus implements AutoCloseable {
     private final RedisAsyncCommands<byte[], byte[]> reader;
     final BusScripts scripts;
     final ScheduledThreadPoolExecutor loop;
+    /** Runs tasks on the bus thread; once the bus is closed, they are dropped (late replies, late calls). */
+    final Executor onLoop;
     private final byte[] instanceKey;
     private final byte[] wakeKey;
 
@@ -95,6 +99,13 @@ public final class RoomBus implements AutoCloseable {
             return t;
         });
         loop.setRemoveOnCancelPolicy(true);
+        this.onLoop = task -> {
+            try {
+                loop.execute(task);
+            } catch (RejectedExecutionException e) {
+                // closed
+            }
+        };
     }
 
     /**
@@ -169,12 +180,12 @@ public final class RoomBus implements AutoCloseable {
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-                loop.execute(RoomBus.this::connectionChanged);
+                onLoop.execute(RoomBus.this::connectionChanged);
             }
 
             @Override
             public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-                loop.execute(RoomBus.this::connectionChanged);
+                onLoop.execute(RoomBus.this::connectionChanged);
             }
         });
         long period = settings.leaseMs() / 3;
@@ -200,7 +211,7 @@ public final class RoomBus implements AutoCloseable {
      */
     public BusRoom open(String room, int historySize, RoomEvents events) {
         BusRoom r = new BusRoom(this, room, RoomKeys.of(room), historySize, events);
-        loop.execute(() -> {
+        onLoop.execute(() -> {
             if (closed) {
                 return;
             }
@@ -303,7 +314,7 @@ public final class RoomBus implements AutoCloseable {
                         }
                     }
                     heartbeatSeen = true;
-                }, loop);
+                }, onLoop);
     }
 
     private void tick() {
@@ -343,7 +354,7 @@ public final class RoomBus implements AutoCloseable {
                     }
                     dispatch(messages);
                     pump();
-                }, loop);
+                }, onLoop);
     }
 
     private void dispatch(List<StreamMessage<byte[], byte[]>> messages) {
@@ -406,7 +417,7 @@ public final class RoomBus implements AutoCloseable {
             done.get(3, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
             // Going away regardless: the leases lapse on their own.
         }
         abandon();

@@ -56,12 +56,24 @@ public final class RedisServer implements AutoCloseable {
         return r;
     }
 
+    /** Only TLS (rediss://) on its port, with this certificate and key; clients need not show one. */
+    public static RedisServer startTls(Path dir, Path cert, Path key, Path ca) throws Exception {
+        RedisServer r = new RedisServer(dir, freePort(), List.of("--tls-cert-file", cert.toString(),
+                "--tls-key-file", key.toString(), "--tls-ca-cert-file", ca.toString(), "--tls-auth-clients", "no"));
+        r.launch();
+        return r;
+    }
+
+    private boolean tls() {
+        return extra.contains("--tls-cert-file");
+    }
+
     public int port() {
         return port;
     }
 
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return (tls() ? "rediss" : "redis") + "://127.0.0.1:" + port;
     }
 
     public long pid() {
@@ -69,10 +81,14 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(binary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> cmd = new ArrayList<>(List.of(binary(), "--port", tls() ? "0" : Integer.toString(port),
+                "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
                 "--logfile", dir.resolve("redis-" + port + ".log").toString()));
         cmd.addAll(extra);
+        if (tls()) {
+            cmd.addAll(List.of("--tls-port", Integer.toString(port)));
+        }
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis-" + port + ".out").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -81,7 +97,7 @@ public final class RedisServer implements AutoCloseable {
                 throw new IllegalStateException("redis-server exited: " + Files.readString(dir.resolve("redis-" + port + ".log")));
             }
             try {
-                String pong = command(extra.contains("--requirepass") ? null : "PING");
+                String pong = command(extra.contains("--requirepass") || tls() ? null : "PING");
                 if (pong == null || pong.startsWith("+PONG") || pong.startsWith("-NOAUTH")) {
                     return;
                 }
