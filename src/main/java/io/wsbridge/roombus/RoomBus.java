@@ -33,6 +33,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Several wsbridge instances share rooms through one Redis: per room, exactly one instance (the lease holder)
@@ -66,6 +67,8 @@ public final class RoomBus implements AutoCloseable {
     final Executor onLoop;
     private final byte[] instanceKey;
     private final byte[] wakeKey;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicBoolean abandoned = new AtomicBoolean();
 
     // Bus thread only.
     private final Map<String, BusRoom> rooms = new LinkedHashMap<>();
@@ -396,6 +399,9 @@ public final class RoomBus implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             loop.execute(() -> {
@@ -425,6 +431,9 @@ public final class RoomBus implements AutoCloseable {
 
     /** Drops everything without a word to Redis, as a killed process would (tests use it for kill -9). */
     void abandon() {
+        if (abandoned.getAndSet(true)) {
+            return;
+        }
         loop.shutdownNow();
         closeQuietly(commandConnection);
         closeQuietly(readerConnection);
