@@ -37,6 +37,8 @@ public final class PerMessageDeflate extends ChannelDuplexHandler {
     private final ArrayDeque<MessageChunk> waiting = new ArrayDeque<>();
     private long messageBytes;
     private boolean failed;
+    /** The connection ended and the zlib states were freed. */
+    private boolean released;
 
     /** @param maxMessageBytes --maxframesize for inflated messages; 0 or less for none */
     public PerMessageDeflate(DeflateParameters parameters, ByteBufAllocator alloc, long maxMessageBytes) {
@@ -129,7 +131,9 @@ public final class PerMessageDeflate extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
+        if (released) {
+            ctx.write(msg, promise); // the channel is closed and fails it; no zlib state for a dead connection
+        } else if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
                 || msg instanceof ContinuationWebSocketFrame) {
             WebSocketFrame frame = (WebSocketFrame) msg;
             boolean first = !(msg instanceof ContinuationWebSocketFrame);
@@ -176,6 +180,7 @@ public final class PerMessageDeflate extends ChannelDuplexHandler {
 
     /** Frees the zlib states now rather than when the collector gets to them. */
     private void release() {
+        released = true;
         dropInput();
         inflater.close();
         deflater.close();

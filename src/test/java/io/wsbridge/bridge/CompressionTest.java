@@ -161,6 +161,48 @@ class CompressionTest {
     }
 
     @Test
+    void fragmentedCompressedMessagesAndTheRulesForRsv1() throws Exception {
+        try (TestServer server = TestServer.start("--compress", "--framing=lengthprefixed", "cat")) {
+            try (DeflateClient c = new DeflateClient(server.port(), "permessage-deflate; client_no_context_takeover")) {
+                assertThat(c.agreed()).isEqualTo("permessage-deflate; client_no_context_takeover");
+                byte[] text = "fragmented and compressed, ".repeat(200).getBytes(StandardCharsets.UTF_8);
+                for (int round = 0; round < 2; round++) {
+                    Deflater fresh = new Deflater(6, true);
+                    byte[] compressed = compress(fresh, text);
+                    fresh.end();
+                    int third = compressed.length / 3;
+                    // RSV1 on the first frame only; the compressed stream cut at arbitrary points.
+                    c.ws.sendRaw(RawWebSocket.frame(RawWebSocket.TEXT, false,
+                            Arrays.copyOfRange(compressed, 0, third), true, 4));
+                    c.ws.sendRaw(RawWebSocket.frame(RawWebSocket.CONTINUATION, false,
+                            Arrays.copyOfRange(compressed, third, 2 * third), true, 0));
+                    c.ws.send(RawWebSocket.PING, true, new byte[] {1}); // control frames may come in between
+                    c.ws.sendRaw(RawWebSocket.frame(RawWebSocket.CONTINUATION, true,
+                            Arrays.copyOfRange(compressed, 2 * third, compressed.length), true, 0));
+                    assertThat(c.receive().payload()).isEqualTo(text);
+                }
+            }
+            try (DeflateClient c = new DeflateClient(server.port(), "permessage-deflate")) {
+                c.ws.sendRaw(RawWebSocket.frame(RawWebSocket.TEXT, false, new byte[] {'a'}, true, 0));
+                c.ws.sendRaw(RawWebSocket.frame(RawWebSocket.CONTINUATION, true, new byte[] {'b'}, true, 4));
+                assertThat(c.ws.awaitClose(WAIT).closeCode()).as("RSV1 on a continuation frame").isEqualTo(1002);
+            }
+            try (DeflateClient c = new DeflateClient(server.port(), "permessage-deflate")) {
+                c.ws.sendRaw(RawWebSocket.frame(RawWebSocket.PING, true, new byte[0], true, 4));
+                assertThat(c.ws.awaitClose(WAIT).closeCode()).as("RSV1 on a control frame").isEqualTo(1002);
+            }
+            try (DeflateClient c = new DeflateClient(server.port(), "permessage-deflate")) {
+                c.ws.sendRaw(RawWebSocket.frame(RawWebSocket.BINARY, true, new byte[] {(byte) 0xff, 1, 2, 3}, true, 4));
+                assertThat(c.ws.awaitClose(WAIT).closeCode()).as("not a deflate stream").isEqualTo(1007);
+            }
+            try (RawWebSocket plain = RawWebSocket.connect(server.port(), "/")) {
+                plain.sendRaw(RawWebSocket.frame(RawWebSocket.TEXT, true, new byte[] {'a'}, true, 4));
+                assertThat(plain.awaitClose(WAIT).closeCode()).as("RSV1 without the extension").isEqualTo(1002);
+            }
+        }
+    }
+
+    @Test
     void binaryOfEverySizeThroughLengthPrefixedCat() throws Exception {
         Random random = new Random(7692);
         try (TestServer server = TestServer.start("--compress", "--framing=lengthprefixed", "--maxframesize=20m",
