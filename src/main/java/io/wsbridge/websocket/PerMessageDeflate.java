@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.wsbridge.deflate.CompressionBackoff;
 import io.wsbridge.deflate.DeflateParameters;
 import io.wsbridge.deflate.MessageDeflater;
 import io.wsbridge.deflate.MessageInflater;
@@ -26,7 +27,8 @@ import java.util.zip.DataFormatException;
  * that many bytes were produced. When the program cannot keep up (the session stops reading the socket),
  * inflating stops too, keeping the rest of the compressed input, and goes on when reading resumes: one
  * small compressed read never turns into megabytes in memory. Outbound, every data frame is compressed as it
- * is written (RSV1 on a message's first frame).
+ * is written (RSV1 on a message's first frame), unless recent messages did not shrink (see
+ * {@link CompressionBackoff}).
  */
 public final class PerMessageDeflate extends ChannelDuplexHandler {
     private final MessageDeflater deflater;
@@ -39,6 +41,11 @@ public final class PerMessageDeflate extends ChannelDuplexHandler {
     private boolean failed;
     /** The connection ended and the zlib states were freed. */
     private boolean released;
+    /** Outbound: whether the message being sent is compressed, and its size before and after so far. */
+    private final CompressionBackoff backoff = new CompressionBackoff();
+    private boolean compressing;
+    private long plainBytes;
+    private long compressedBytes;
 
     /** @param maxMessageBytes --maxframesize for inflated messages; 0 or less for none */
     public PerMessageDeflate(DeflateParameters parameters, ByteBufAllocator alloc, long maxMessageBytes) {
@@ -137,9 +144,23 @@ public final class PerMessageDeflate extends ChannelDuplexHandler {
                 || msg instanceof ContinuationWebSocketFrame) {
             WebSocketFrame frame = (WebSocketFrame) msg;
             boolean first = !(msg instanceof ContinuationWebSocketFrame);
+            if (first) {
+                compressing = backoff.compressNext();
+                plainBytes = 0;
+                compressedBytes = 0;
+            }
+            if (!compressing) {
+                ctx.write(msg, promise); // sent as it is (RSV1 clear): it did not pay to compress lately
+                return;
+            }
             ByteBuf compressed;
             try {
+                plainBytes += frame.content().readableBytes();
                 compressed = deflater.compress(frame.content(), first, frame.isFinalFragment());
+                compressedBytes += compressed.readableBytes();
+                if (frame.isFinalFragment()) {
+                    backoff.compressed(plainBytes, compressedBytes);
+                }
             } finally {
                 frame.release();
             }

@@ -161,6 +161,34 @@ class CompressionTest {
     }
 
     @Test
+    void dataThatDoesNotShrinkIsSentUncompressedForAWhile() throws Exception {
+        Random random = new Random(3);
+        try (TestServer server = TestServer.start("--compress", "--framing=lengthprefixed", "cat");
+             DeflateClient c = new DeflateClient(server.port(), "permessage-deflate")) {
+            StringBuilder rsv1 = new StringBuilder();
+            for (int i = 0; i < 6; i++) {
+                byte[] data = new byte[1024];
+                random.nextBytes(data);
+                c.send(RawWebSocket.BINARY, data);
+                RawWebSocket.Frame back = c.receive();
+                assertThat(back.payload()).isEqualTo(data);
+                rsv1.append(back.rsv() == 4 ? 'C' : '-');
+            }
+            assertThat(rsv1).hasToString("C-C--C");
+            // Text after that: the wait (now 4 messages) runs out, then it is compressed again for good.
+            rsv1.setLength(0);
+            for (int i = 0; i < 6; i++) {
+                byte[] text = chatLine(i).repeat(10).getBytes(StandardCharsets.UTF_8);
+                c.send(RawWebSocket.TEXT, text);
+                RawWebSocket.Frame back = c.receive();
+                assertThat(back.payload()).isEqualTo(text);
+                rsv1.append(back.rsv() == 4 ? 'C' : '-');
+            }
+            assertThat(rsv1).hasToString("----CC");
+        }
+    }
+
+    @Test
     void fragmentedCompressedMessagesAndTheRulesForRsv1() throws Exception {
         try (TestServer server = TestServer.start("--compress", "--framing=lengthprefixed", "cat")) {
             try (DeflateClient c = new DeflateClient(server.port(), "permessage-deflate; client_no_context_takeover")) {
