@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.wsbridge.cli.Config;
 import io.wsbridge.http.RequestInfo;
+import io.wsbridge.testing.RequestBuilder;
 import io.wsbridge.http.Refusal;
 import io.wsbridge.websocket.UpgradePolicy;
-import java.util.AbstractMap;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** websocketd's origin rules with case-insensitive hosts, against spoofing, case and port games. */
@@ -21,13 +19,11 @@ class OriginPolicyTest {
     }
 
     private static RequestInfo request(String host, String... origins) {
-        List<Map.Entry<String, String>> headers = new ArrayList<>();
-        headers.add(new AbstractMap.SimpleImmutableEntry<>("Host", host));
+        RequestBuilder r = RequestBuilder.get("/").header("Host", host);
         for (String o : origins) {
-            headers.add(new AbstractMap.SimpleImmutableEntry<>("Origin", o));
+            r.header("Origin", o);
         }
-        return new RequestInfo("1", "GET", "/", "/", "", "HTTP/1.1", headers, "127.0.0.1", 40000, "127.0.0.1",
-                8080, false);
+        return r.build();
     }
 
     private static boolean admits(UpgradePolicy policy, String origin) {

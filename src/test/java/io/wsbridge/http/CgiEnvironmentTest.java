@@ -2,19 +2,17 @@ package io.wsbridge.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wsbridge.http.RequestInfo;
-import java.util.AbstractMap.SimpleEntry;
+import io.wsbridge.testing.RequestBuilder;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CgiEnvironmentTest {
     private static RequestInfo request(String host, boolean tls) {
-        return new RequestInfo("42", "GET", "/a/b?q=1", "/a/b", "q=1", "HTTP/1.1",
-                List.of(new SimpleEntry<>("Host", host), new SimpleEntry<>("X-Multi", "1"),
-                        new SimpleEntry<>("x-multi", "2"), new SimpleEntry<>("Bad Name", "x"),
-                        new SimpleEntry<>("X-Evil", "a\nb")),
-                "::1", 5555, "::1", 8080, tls);
+        RequestBuilder r = RequestBuilder.get("/a/b?q=1").id("42").header("Host", host).header("X-Multi", "1")
+                .header("x-multi", "2").header("Bad Name", "x").header("X-Evil", "a\nb")
+                .remote("::1", 5555).local("::1", 8080);
+        return (tls ? r.tls() : r).build();
     }
 
     private static Map<String, String> asMap(List<String> env) {
@@ -49,5 +47,18 @@ class CgiEnvironmentTest {
         Map<String, String> plain = asMap(new CgiEnvironment("w", List.of(), Map.of(), false)
                 .forRequest(request("example.com", false), "x", "/", "", List.of()));
         assertThat(plain).doesNotContainKey("HTTPS").containsEntry("SERVER_PORT", "80");
+    }
+
+    @Test
+    void aRoomsProgramGetsTheServerVariablesAndItsRoomButNothingOfOneClient() {
+        CgiEnvironment base = new CgiEnvironment("wsbridge/test", List.of("PATH"), Map.of("PATH", "/bin"), false);
+        Map<String, String> env = asMap(base.forRoom(request("example.com:8080", false), "/chat.sh", "/blue",
+                "/chat.sh/blue", List.of()));
+        assertThat(env).containsEntry("ROOM", "/chat.sh/blue").containsEntry("SCRIPT_NAME", "/chat.sh")
+                .containsEntry("PATH_INFO", "/blue").containsEntry("SERVER_NAME", "example.com")
+                .containsEntry("SERVER_PORT", "8080").containsEntry("PATH", "/bin")
+                .containsEntry("SERVER_SOFTWARE", "wsbridge/test");
+        assertThat(env.keySet()).noneMatch(k -> k.startsWith("REMOTE_") || k.startsWith("HTTP_")
+                || k.equals("QUERY_STRING") || k.equals("REQUEST_URI") || k.equals("UNIQUE_ID"));
     }
 }
