@@ -1,5 +1,6 @@
 package io.wsbridge.cli;
 
+import io.wsbridge.syntax.StringLiterals;
 import java.util.List;
 import java.util.Locale;
 
@@ -90,25 +91,7 @@ final class PrintConfig {
 
     /** A TOML basic string. */
     static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\t' -> b.append("\\t");
-                case '\r' -> b.append("\\r");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        b.append(String.format("\\u%04X", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return StringLiterals.quote(s);
     }
 
 }

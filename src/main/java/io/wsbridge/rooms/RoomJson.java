@@ -1,5 +1,6 @@
 package io.wsbridge.rooms;
 
+import io.wsbridge.syntax.StringLiterals;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,25 +116,7 @@ final class RoomJson {
 
     /** JSON string literal. */
     static String quote(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 8).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return StringLiterals.quote(s);
     }
 
     /** A value kept as its JSON text (numbers, objects, true, false, null). */
