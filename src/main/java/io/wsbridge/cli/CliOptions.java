@@ -14,6 +14,7 @@ final class CliOptions {
     List<String> addresses = new ArrayList<>();
     String unixSocket;
     int redirPort;
+    long headerTimeoutMs = 10_000;
     boolean ssl;
     String sslCert;
     String sslKey;
@@ -64,6 +65,7 @@ final class CliOptions {
         o.addresses = r.get("address", o.addresses);
         o.unixSocket = r.get("unixsocket", o.unixSocket);
         o.redirPort = r.get("redirport", o.redirPort);
+        o.headerTimeoutMs = r.get("headertimeoutms", o.headerTimeoutMs);
         o.ssl = r.get("ssl", o.ssl);
         o.sslCert = r.get("sslcert", o.sslCert);
         o.sslKey = r.get("sslkey", o.sslKey);

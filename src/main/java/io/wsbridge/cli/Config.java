@@ -64,15 +64,17 @@ public record Config(
      * @param tcp        whether to listen on TCP at all (false with only --unixsocket)
      * @param unixSocket --unixsocket path, or null
      * @param redirPort  --redirport, or 0 for none
+     * @param headerTimeoutMs --headertimeoutms: time for a whole request head
      */
-    public record Listen(int port, List<String> addresses, boolean tcp, Path unixSocket, int redirPort) {
+    public record Listen(int port, List<String> addresses, boolean tcp, Path unixSocket, int redirPort,
+                         long headerTimeoutMs) {
         public Listen {
             addresses = List.copyOf(addresses);
         }
 
         /** The same, on another port (tests use 0 for an ephemeral one). */
         public Listen withPort(int newPort) {
-            return new Listen(newPort, addresses, tcp, unixSocket, redirPort);
+            return new Listen(newPort, addresses, tcp, unixSocket, redirPort, headerTimeoutMs);
         }
     }
 

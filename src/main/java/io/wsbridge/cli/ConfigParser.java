@@ -246,7 +246,10 @@ public final class ConfigParser {
         }
         Path unix = o.unixSocket == null ? null : Path.of(o.unixSocket).toAbsolutePath().normalize();
         boolean tcp = unix == null || o.port != 0 || !o.addresses.isEmpty() || o.redirPort != 0;
-        return new Config.Listen(port, o.addresses, tcp, unix, o.redirPort);
+        if (o.headerTimeoutMs <= 0) {
+            throw invalid("Invalid --headertimeoutms " + o.headerTimeoutMs + ": must be positive.");
+        }
+        return new Config.Listen(port, o.addresses, tcp, unix, o.redirPort, o.headerTimeoutMs);
     }
 
     private Config.Endpoints endpoints(CliOptions o) throws ConfigException {

@@ -90,6 +90,13 @@ public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
                     true);
             return;
         }
+        String invalid = RequestValidity.problem(request);
+        if (invalid != null) {
+            AccessLog.log(info, 400, "BAD REQUEST: " + invalid);
+            HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
+                    "400 Bad Request: " + invalid), true);
+            return;
+        }
         if (cleanPaths && redirectedToCleanPath(ctx, request, info)) {
             return;
         }

@@ -33,15 +33,35 @@ public final class WebsocketdLayout extends LayoutBase<ILoggingEvent> {
                 if (i > 0) {
                     line.append(' ');
                 }
-                line.append(kv.key).append(":'").append(kv.value).append('\'');
+                line.append(kv.key).append(":'");
+                appendPrintable(line, String.valueOf(kv.value)).append('\'');
             }
         }
-        line.append(" | ").append(event.getFormattedMessage());
+        appendPrintable(line.append(" | "), event.getFormattedMessage());
         IThrowableProxy thrown = event.getThrowableProxy();
         if (thrown != null) {
             line.append(": ").append(thrown.getClassName()).append(": ").append(thrown.getMessage());
         }
         return line.append('\n').toString();
+    }
+
+    /**
+     * Control characters (URLs and headers come from clients, stderr lines from programs) are written as
+     * {@code \\xNN}: a log line stays one line, and escape sequences never reach the terminal of whoever reads it.
+     */
+    static StringBuilder appendPrintable(StringBuilder sb, String text) {
+        if (text == null) {
+            return sb.append("null");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                sb.append("\\x").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb;
     }
 
     private synchronized String time(long millis) {

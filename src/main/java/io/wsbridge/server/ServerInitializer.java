@@ -11,6 +11,7 @@ import io.wsbridge.deflate.DeflateParameters;
 import io.wsbridge.http.HttpEndpoint;
 import io.wsbridge.http.HttpExchangeGuard;
 import io.wsbridge.http.HttpRequestRouter;
+import io.wsbridge.http.RequestHeadDeadline;
 import io.wsbridge.http.RequestIds;
 import io.wsbridge.http.ResponseHeaders;
 import io.wsbridge.http.TrustedProxies;
@@ -39,6 +40,8 @@ import java.util.function.Consumer;
  * Every connection starts as HTTP:
  *   http-idle    IdleStateHandler         notices a connection without reads or write progress for a while
  *   http-codec   HttpServerCodec          bytes  <-> HTTP requests and responses
+ *   http-head-deadline RequestHeadDeadline --headertimeoutms for each whole request head, from the connection's
+ *                                         start or a head's first bytes; then 408 and close
  *   http-exchange HttpExchangeGuard       one request/response at a time (pipelined requests wait); closes
  *                                         idle connections, unless a response is being waited for
  *   router       HttpRequestRouter        with --dir/--staticdir/--cgidir: "/a/../b" -> 301 to "/b";
@@ -47,7 +50,8 @@ import java.util.function.Consumer;
  *                                         else 404
  * After a successful upgrade (toWebSocket):
  *   ws-encoder   WebSocket08FrameEncoder  our frames -> bytes
- *   ws-decoder   StreamingFrameDecoder    bytes -> message chunks as they arrive, whole control frames (1002)
+ *   ws-decoder   StreamingFrameDecoder    bytes -> message chunks as they arrive, whole control frames (1002);
+ *                                         an uncompressed frame announcing more than --maxframesize: 1009 at once
  *   ws-deflate   PerMessageDeflate        --compress, when the client agreed: inflates compressed chunks in
  *                                         pieces (--maxframesize counts inflated bytes: 1009), deflates ours
  *   ws-size      MessageSizeLimit         --maxframesize per whole message (1009)
@@ -74,6 +78,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     private final TrustedProxies proxies;
     private final boolean compress;
     private final boolean cleanPaths;
+    private final long headerTimeoutMs;
 
     /**
      * @param sessions     null when there is no WebSocket endpoint (only --staticdir / --cgidir)
@@ -85,11 +90,12 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
      * @param proxies      --trustproxy
      * @param compress     --compress: permessage-deflate when a client offers it
      * @param cleanPaths   redirect paths with "." and ".." segments to their clean form (URLs name files)
+     * @param headerTimeoutMs --headertimeoutms
      */
     ServerInitializer(ChannelGroup connections, SessionStrategy sessions, UpgradePolicy policy,
                       ResponseHeaders headers, List<HttpEndpoint> endpoints, long maxMessageSize,
                       Consumer<ChannelPipeline> tls, long pingMs, List<String> subprotocols,
-                      boolean compress, TrustedProxies proxies, boolean cleanPaths) {
+                      boolean compress, TrustedProxies proxies, boolean cleanPaths, long headerTimeoutMs) {
         this.connections = connections;
         this.compress = compress;
         this.upgrades = new WebSocketUpgrade(sessions, policy, headers, this::toWebSocket,
@@ -101,6 +107,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         this.pingMs = pingMs;
         this.proxies = proxies;
         this.cleanPaths = cleanPaths;
+        this.headerTimeoutMs = headerTimeoutMs;
     }
 
     @Override
@@ -112,6 +119,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         }
         p.addLast("http-idle", new IdleStateHandler(true, 0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
+        p.addLast("http-head-deadline", new RequestHeadDeadline(headerTimeoutMs));
         p.addLast("http-exchange", new HttpExchangeGuard());
         p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, tls != null, headers, proxies,
                 cleanPaths));
@@ -121,7 +129,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     private void toWebSocket(ChannelPipeline p, CloseHandshake closing, SessionBridge bridge,
                              DeflateParameters deflate) {
         p.addAfter("router", "ws-encoder", new WebSocket08FrameEncoder(false));
-        p.addAfter("ws-encoder", "ws-decoder", new StreamingFrameDecoder(deflate != null));
+        p.addAfter("ws-encoder", "ws-decoder", new StreamingFrameDecoder(deflate != null, maxMessageSize));
         String last = "ws-decoder";
         if (deflate != null) {
             p.addAfter(last, "ws-deflate", new PerMessageDeflate(deflate, p.channel().alloc(), maxMessageSize));
@@ -141,6 +149,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         p.addAfter(beforeSession, "ws-session", bridge);
         p.remove("router");
         p.remove("http-exchange");
+        p.remove("http-head-deadline");
         p.remove("http-idle");
         if (p.get("http-chunked") != null) {
             // Added by a static file sent over TLS earlier on this keep-alive connection: it would hold every

@@ -132,7 +132,8 @@ public final class WsbridgeServer {
         ServerInitializer initializer = new ServerInitializer(connections, sessions, content.policy(),
                 content.headers(), content.endpoints(), config.websocket().maxFrameSize(), tls,
                 config.websocket().pingMs(), config.websocket().subprotocols(), config.websocket().compress(),
-                TrustedProxies.of(config.access().trustedProxies()), content.mapsPaths());
+                TrustedProxies.of(config.access().trustedProxies()), content.mapsPaths(),
+                config.listen().headerTimeoutMs());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannel())
@@ -215,6 +216,11 @@ public final class WsbridgeServer {
     /** Live children right now (for tests and metrics). */
     public int liveChildren() {
         return forks.live();
+    }
+
+    /** Open client connections right now, upgraded or not (for tests and metrics). */
+    public int openConnections() {
+        return connections.size();
     }
 
     private List<InetSocketAddress> bindAddresses() throws ListenException {

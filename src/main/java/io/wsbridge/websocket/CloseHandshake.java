@@ -2,10 +2,12 @@ package io.wsbridge.websocket;
 import io.wsbridge.session.CloseCodes;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -22,16 +24,21 @@ import java.util.concurrent.TimeUnit;
  * The control-frame side of RFC 6455: answers pings, runs the closing handshake in both directions, and
  * turns protocol violations into a close frame with the right code. Once we have sent a close frame, data
  * we are asked to send is dropped, and data the client still sends is ignored.
+ *
+ * <p>Every way of ending has a deadline: a close frame is written behind whatever is still queued, and a
+ * client that stopped reading never lets that write finish (its receive window stays at zero). So once a
+ * close frame is on its way, the connection is dropped (reset, queued bytes discarded) after
+ * {@link #CLOSE_DEADLINE_MS} at the latest, whether the frame could not be written or was not answered.
  */
 public final class CloseHandshake extends ChannelDuplexHandler {
-    /** How long we wait for the client's close frame after sending ours before dropping the connection. */
-    static final long CLOSE_REPLY_TIMEOUT_MS = 3000;
+    /** How long a close frame may take to be written and answered before the connection is dropped. */
+    static final long CLOSE_DEADLINE_MS = 3000;
 
     private enum State { OPEN, CLOSE_SENT, CLOSED }
 
     private State state = State.OPEN;
     private ChannelHandlerContext ctx;
-    private ScheduledFuture<?> replyTimeout;
+    private ScheduledFuture<?> deadline;
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -45,9 +52,7 @@ public final class CloseHandshake extends ChannelDuplexHandler {
         }
         state = State.CLOSE_SENT;
         ctx.writeAndFlush(new CloseWebSocketFrame(code, truncateReason(reason)));
-        replyTimeout = ctx.executor().schedule(() -> {
-            ctx.close();
-        }, CLOSE_REPLY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        armDeadline();
         ctx.fireUserEventTriggered(new ClosingStarted(code, reason));
     }
 
@@ -107,11 +112,11 @@ public final class CloseHandshake extends ChannelDuplexHandler {
                 // Echo the code, as RFC 6455 5.5.1 suggests; we close TCP first, as the server should.
                 CloseWebSocketFrame reply = payload.readableBytes() >= 2 ? new CloseWebSocketFrame(code, "")
                         : new CloseWebSocketFrame(true, 0, ctx.alloc().buffer(0));
-                ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+                lastFrame(reply);
                 ctx.fireUserEventTriggered(new ClosingStarted(code, reason));
             } else if (state == State.CLOSE_SENT) {
                 state = State.CLOSED;
-                cancelTimeout();
+                cancelDeadline();
                 ctx.close();
             }
         } finally {
@@ -147,8 +152,7 @@ public final class CloseHandshake extends ChannelDuplexHandler {
     private void fail(int code, String reason) {
         if (state == State.OPEN) {
             state = State.CLOSED;
-            ctx.writeAndFlush(new CloseWebSocketFrame(code, truncateReason(reason)))
-                    .addListener(ChannelFutureListener.CLOSE);
+            lastFrame(new CloseWebSocketFrame(code, truncateReason(reason)));
             ctx.fireUserEventTriggered(new ClosingStarted(code, reason));
         } else {
             ctx.close();
@@ -157,15 +161,48 @@ public final class CloseHandshake extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelTimeout();
+        cancelDeadline();
         state = State.CLOSED;
         ctx.fireChannelInactive();
     }
 
-    private void cancelTimeout() {
-        if (replyTimeout != null) {
-            replyTimeout.cancel(false);
-            replyTimeout = null;
+    /**
+     * Our last frame, then our end of TCP (FIN once the frame and everything before it are sent); the
+     * connection closes when the client closes its end, or is dropped at the deadline. (Closing the socket
+     * right after the write would hand the unsent bytes to the kernel, which keeps them for minutes for a
+     * client that does not read.)
+     */
+    private void lastFrame(CloseWebSocketFrame frame) {
+        ctx.writeAndFlush(frame).addListener(f -> {
+            if (f.isSuccess() && ctx.channel() instanceof DuplexChannel duplex && !duplex.isOutputShutdown()) {
+                duplex.shutdownOutput();
+            } else {
+                ctx.close();
+            }
+        });
+        armDeadline();
+    }
+
+    private void armDeadline() {
+        if (deadline == null) {
+            deadline = ctx.executor().schedule(this::drop, CLOSE_DEADLINE_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Time is up: reset rather than close, or the kernel keeps the queued bytes for a peer that never reads. */
+    private void drop() {
+        deadline = null;
+        Channel channel = ctx.channel();
+        if (channel.isOpen()) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+        }
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
         }
     }
 

@@ -29,6 +29,11 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
     private boolean closedBeforeStart;
     /** The session knows the WebSocket is over: it asked for the close, or it was told. */
     private boolean sessionKnows;
+    /**
+     * Chunks that arrived before the session existed: frames a client sent in the same segment as its upgrade
+     * request reach us while the HTTP codec is being removed, just before {@link #start()}.
+     */
+    private java.util.ArrayDeque<MessageChunk> early;
 
     public SessionBridge(SessionStrategy.PreparedSession prepared, CloseHandshake closing) {
         this.prepared = prepared;
@@ -43,6 +48,13 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
     /** Starts the session; called once the 101 response has been written. */
     public void start() {
         session = prepared.start(this);
+        if (early != null) {
+            for (MessageChunk chunk; (chunk = early.poll()) != null; ) {
+                session.clientMessage(chunk.content(), chunk.binary(), chunk.last());
+            }
+            early = null;
+            session.clientReadComplete();
+        }
         if (closedBeforeStart || !ctx.channel().isActive()) {
             notifyClosed(CloseCodes.GOING_AWAY, "connection lost");
         }
@@ -61,6 +73,11 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof MessageChunk chunk && session != null) {
             session.clientMessage(chunk.content(), chunk.binary(), chunk.last());
+        } else if (msg instanceof MessageChunk chunk && !closedBeforeStart) {
+            if (early == null) {
+                early = new java.util.ArrayDeque<>();
+            }
+            early.add(chunk);
         } else {
             ReferenceCountUtil.release(msg);
         }

@@ -16,7 +16,8 @@ import java.util.List;
  * frame whole, so one 100 MB frame would need 100 MB.) Control frames are at most 125 bytes and are passed
  * on whole. Any violation raises {@link ProtocolViolation} with close code 1002; after that, input is
  * ignored. With permessage-deflate agreed, RSV1 on a message's first frame marks it compressed; the chunks
- * say so and {@link PerMessageDeflate} inflates them.
+ * say so and {@link PerMessageDeflate} inflates them. An uncompressed data frame whose header announces more than the size limit is refused with 1009 as soon as the
+ * header is read, before any of its payload (the limit on whole messages is {@link MessageSizeLimit}'s).
  */
 public final class StreamingFrameDecoder extends ByteToMessageDecoder {
     private static final int OP_CONTINUATION = 0;
@@ -28,6 +29,8 @@ public final class StreamingFrameDecoder extends ByteToMessageDecoder {
 
     private enum State { HEADER, DATA, CONTROL, FAILED }
 
+    /** --maxframesize; 0 or less for none. */
+    private final long maxFrameBytes;
     private State state = State.HEADER;
     private boolean fin;
     private int opcode;
@@ -42,13 +45,19 @@ public final class StreamingFrameDecoder extends ByteToMessageDecoder {
     /** permessage-deflate was agreed: RSV1 may be set on a message's first frame. */
     private final boolean compression;
 
+    /** No compression, no size limit. */
     public StreamingFrameDecoder() {
-        this(false);
+        this(false, 0);
     }
 
-    /** @param compression whether permessage-deflate was agreed (RSV1 allowed on first data frames) */
-    public StreamingFrameDecoder(boolean compression) {
+    /**
+     * @param compression   whether permessage-deflate was agreed (RSV1 allowed on first data frames)
+     * @param maxFrameBytes largest payload the header of an uncompressed data frame may announce; 0 or less for
+     *                      none (compressed frames are limited by what they inflate to, in PerMessageDeflate)
+     */
+    public StreamingFrameDecoder(boolean compression, long maxFrameBytes) {
         this.compression = compression;
+        this.maxFrameBytes = maxFrameBytes;
     }
 
     @Override
@@ -146,6 +155,11 @@ public final class StreamingFrameDecoder extends ByteToMessageDecoder {
                 messageCompressed = rsv1;
             }
             default -> throw fail("unknown data opcode " + opcode);
+        }
+        if (maxFrameBytes > 0 && length > maxFrameBytes && !messageCompressed) {
+            state = State.FAILED;
+            throw new ProtocolViolation(CloseCodes.MESSAGE_TOO_BIG,
+                    "frame of " + length + " bytes exceeds " + maxFrameBytes + " bytes");
         }
         state = State.DATA;
         if (length == 0 && (fin || opcode != OP_CONTINUATION)) {

@@ -156,6 +156,12 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
         if (!hasToken(request.headers().get(HttpHeaderNames.CONNECTION), "upgrade")) {
             return "WebSocket upgrade requires 'Connection: Upgrade'";
         }
+        if (request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_KEY).size() > 1) {
+            return "more than one Sec-WebSocket-Key header"; // RFC 6455 11.3.1: it appears once
+        }
+        if (request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_VERSION).size() > 1) {
+            return "more than one Sec-WebSocket-Version header"; // RFC 6455 11.3.5: it appears once
+        }
         if (key == null || !validKey(key.trim())) {
             return "Sec-WebSocket-Key must be 16 random bytes in base64";
         }

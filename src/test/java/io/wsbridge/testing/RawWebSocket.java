@@ -96,6 +96,31 @@ public final class RawWebSocket implements AutoCloseable {
         return new RawWebSocket(a.socket, a.in, a.reply);
     }
 
+    /**
+     * Upgrades with {@code early} bytes (frames) written in the same write as the request, so that they arrive
+     * in the same TCP segment, before the 101.
+     */
+    public static RawWebSocket connectWithEarlyBytes(int port, String path, byte[] early) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        s.setSoTimeout(10_000);
+        s.setTcpNoDelay(true);
+        byte[] head = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16])
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + early.length);
+        System.arraycopy(early, 0, all, head.length, early.length);
+        s.getOutputStream().write(all);
+        s.getOutputStream().flush();
+        DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+        HttpReply reply = readReply(in, false);
+        if (reply.status() != 101) {
+            s.close();
+            throw new IOException("upgrade refused: " + reply);
+        }
+        return new RawWebSocket(s, in, reply);
+    }
+
     /** Sends an upgrade request and returns whatever HTTP answer came back (connection closed after). */
     public static HttpReply tryUpgrade(int port, String path, Map<String, String> headers) throws IOException {
         Attempt a = attempt(port, path, headers, 0);
