@@ -34,6 +34,10 @@ import java.util.function.Consumer;
  * The whole life of a connection, top-down, as its pipeline.
  *
  * <pre>
+ * On a listener, in front of Netty's acceptor:
+ *   accept-errors AcceptErrors            a failed accept (EMFILE) pauses accepting for 20 ms, not a second
+ * A connection over the open-files budget (DescriptorBudget) gets only:
+ *   overloaded   Overloaded               503 at once, FIN, close
  * With --ssl, TLS comes first on every connection (of the main listeners, TCP and Unix socket):
  *   tls          SslHandler               bytes <-> TLS records (JDK engine, TLS 1.2+, --sslca: client certs)
  *   tls-log      HandshakeFailureLog      logs a failed handshake; removed once the handshake is done
@@ -79,6 +83,9 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     private final boolean compress;
     private final boolean cleanPaths;
     private final long headerTimeoutMs;
+    /** Open connections the open-files limit allows (0: no limit); beyond: 503. */
+    private final int maxConnections;
+    private static final Overloaded OVERLOADED = new Overloaded();
 
     /**
      * @param sessions     null when there is no WebSocket endpoint (only --staticdir / --cgidir)
@@ -91,11 +98,13 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
      * @param compress     --compress: permessage-deflate when a client offers it
      * @param cleanPaths   redirect paths with "." and ".." segments to their clean form (URLs name files)
      * @param headerTimeoutMs --headertimeoutms
+     * @param maxConnections  open connections allowed by the open-files limit, 0 for no limit
      */
     ServerInitializer(ChannelGroup connections, SessionStrategy sessions, UpgradePolicy policy,
                       ResponseHeaders headers, List<HttpEndpoint> endpoints, long maxMessageSize,
                       Consumer<ChannelPipeline> tls, long pingMs, List<String> subprotocols,
-                      boolean compress, TrustedProxies proxies, boolean cleanPaths, long headerTimeoutMs) {
+                      boolean compress, TrustedProxies proxies, boolean cleanPaths, long headerTimeoutMs,
+                      int maxConnections) {
         this.connections = connections;
         this.compress = compress;
         this.upgrades = new WebSocketUpgrade(sessions, policy, headers, this::toWebSocket,
@@ -108,12 +117,17 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         this.proxies = proxies;
         this.cleanPaths = cleanPaths;
         this.headerTimeoutMs = headerTimeoutMs;
+        this.maxConnections = maxConnections;
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        connections.add(ch);
         ChannelPipeline p = ch.pipeline();
+        if (maxConnections > 0 && connections.size() >= maxConnections) {
+            p.addLast("overloaded", OVERLOADED);
+            return;
+        }
+        connections.add(ch);
         if (tls != null) {
             tls.accept(p);
         }

@@ -46,6 +46,8 @@ public final class WsbridgeServer {
     /** Outbound bytes a connection may have queued before its child's stdout is paused. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
+    private static final AcceptErrors ACCEPT_ERRORS = new AcceptErrors();
+
     private final Config config;
     private final Map<String, String> environment;
     private final Transport transport = Transport.choose();
@@ -57,6 +59,8 @@ public final class WsbridgeServer {
     /** --unixsocket and --redirport listeners. */
     private final List<Channel> otherListeners = new ArrayList<>();
     private final ForkLimiter forks;
+    /** What the open-files limit allows, measured once at start-up. */
+    private final DescriptorBudget budget;
     private final ReverseLookup reverseLookup;
     private UnixSocketListener unixSocket;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -77,7 +81,8 @@ public final class WsbridgeServer {
     public WsbridgeServer(Config config, Map<String, String> environment, ReverseLookup reverseLookup) {
         this.config = config;
         this.environment = environment;
-        this.forks = new ForkLimiter(config.children().maxForks());
+        this.budget = DescriptorBudget.measure(config.children().maxForks());
+        this.forks = new ForkLimiter(budget.maxForks());
         this.reverseLookup = config.children().reverseLookup() ? reverseLookup : null;
     }
 
@@ -133,12 +138,13 @@ public final class WsbridgeServer {
                 content.headers(), content.endpoints(), config.websocket().maxFrameSize(), tls,
                 config.websocket().pingMs(), config.websocket().subprotocols(), config.websocket().compress(),
                 TrustedProxies.of(config.access().trustedProxies()), content.mapsPaths(),
-                config.listen().headerTimeoutMs());
+                config.listen().headerTimeoutMs(), budget.maxConnections());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(ACCEPT_ERRORS)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, alloc)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -172,14 +178,17 @@ public final class WsbridgeServer {
         LOG.debug("Transport {}, {} event loops", transport.name(), Transport.threads());
     }
 
-    /** As websocketd: the soft limit goes up to the hard one; say so when that caps --maxforks. */
+    /**
+     * As websocketd: the soft limit goes up to the hard one (the budget was measured against the hard one);
+     * say so when the limit lowers --maxforks.
+     */
     private void raiseOpenFilesLimit() {
-        long openFiles = FileLimits.raiseToHardLimit();
-        long perConnection = 4; // socket and three pipes
-        int maxForks = config.children().maxForks();
-        if (maxForks > 0 && openFiles > 0 && (long) maxForks * perConnection > openFiles) {
-            LOG.info("Open files limit {} allows about {} connections, below --maxforks={}", openFiles,
-                    openFiles / perConnection, maxForks);
+        FileLimits.raiseToHardLimit();
+        int requested = config.children().maxForks();
+        if (budget.openFilesLimit() > 0 && budget.capsForks(requested)) {
+            LOG.info("Open files limit {} allows {} programs at once{} and {} connections; beyond: 429 and 503",
+                    budget.openFilesLimit(), budget.maxForks(),
+                    requested > 0 ? ", below --maxforks=" + requested : "", budget.maxConnections());
         }
     }
 

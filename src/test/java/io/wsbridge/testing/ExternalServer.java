@@ -43,17 +43,25 @@ public final class ExternalServer implements AutoCloseable {
 
     /** Starts a server on a free 127.0.0.1 port and waits until it accepts connections. */
     public static ExternalServer start(List<String> jvmOptions, String... args) throws Exception {
+        List<String> base = new ArrayList<>();
+        base.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        base.addAll(jvmOptions);
+        base.add("-cp");
+        base.add(System.getProperty("java.class.path"));
+        base.add("io.wsbridge.Main");
+        return startCommand(base, args);
+    }
+
+    /**
+     * The same with any command that runs wsbridge ({@code prlimit ... java -jar target/wsbridge.jar}, ...);
+     * --port and --address are added to {@code args}.
+     */
+    public static ExternalServer startCommand(List<String> command, String... args) throws Exception {
         for (int attempt = 0; attempt < 5; attempt++) {
             int port = freePort();
-            List<String> all = new ArrayList<>(List.of("--port=" + port, "--address=127.0.0.1"));
-            all.addAll(List.of(args));
-            List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.addAll(jvmOptions);
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add("io.wsbridge.Main");
-            cmd.addAll(all);
+            List<String> cmd = new ArrayList<>(command);
+            cmd.addAll(List.of("--port=" + port, "--address=127.0.0.1"));
+            cmd.addAll(List.of(args));
             ExternalServer s = new ExternalServer(new ProcessBuilder(cmd).redirectErrorStream(true).start(), port);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (System.nanoTime() < deadline) {
