@@ -102,7 +102,8 @@ class DirModeTest {
     })
     void everythingElseIs404BeforeTheUpgrade(String path) throws Exception {
         RawWebSocket.HttpReply reply = RawWebSocket.tryUpgrade(server.port(), path, Map.of());
-        assertThat(reply.status()).as(path).isEqualTo(404);
+        // An encoded control byte makes the request itself invalid (400) before any lookup.
+        assertThat(reply.status()).as(path).isEqualTo(path.contains("%00") ? 400 : 404);
         assertThat(reply.header("Upgrade")).isNull();
         assertThat(marker).as("nothing ran for %s", path).doesNotExist();
         assertThat(server.liveChildren()).isZero();
