@@ -90,6 +90,13 @@ public final class HttpRequestRouter extends ChannelInboundHandlerAdapter {
                     true);
             return;
         }
+        if (request.protocolVersion().majorVersion() != 1) {
+            // HTTP/2 and later never arrive as text request lines; as Go's net/http: 505.
+            AccessLog.log(info, 505, "BAD REQUEST: " + request.protocolVersion());
+            HttpResponses.send(ctx, request, HttpResponses.text(HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
+                    "505 HTTP Version Not Supported"), true);
+            return;
+        }
         String invalid = RequestValidity.problem(request);
         if (invalid != null) {
             AccessLog.log(info, 400, "BAD REQUEST: " + invalid);

@@ -4,13 +4,15 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What makes a request unanswerable before anything looks at it (RFC 9112): an HTTP/1.1 request needs exactly
  * one valid Host field (section 3.2: "400 (Bad Request) ... lacks a Host header field ... or contains more than
  * one Host header field line or a Host header field with an invalid field value"), and a request target has no
  * control bytes, raw or percent-encoded (a NUL or an escape sequence in a path would reach the program's
- * environment and whoever reads the access log). websocketd (Go's net/http) answers these with 400 too.
+ * environment and whoever reads the access log), and header names are tokens and values have no control
+ * characters but tab (RFC 9110 5.1, 5.5). websocketd (Go's net/http) answers these with 400 too.
  */
 public final class RequestValidity {
     private RequestValidity() {
@@ -22,6 +24,14 @@ public final class RequestValidity {
         if (target != null) {
             return target;
         }
+        for (Map.Entry<String, String> h : request.headers()) {
+            if (!HttpTokens.isToken(h.getKey())) {
+                return "invalid header name";
+            }
+            if (hasControl(h.getValue())) {
+                return "control character in header " + h.getKey();
+            }
+        }
         List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
         if (hosts.size() > 1) {
             return "more than one Host header";
@@ -32,18 +42,34 @@ public final class RequestValidity {
         return validHost(hosts.get(0)) ? null : "invalid Host header";
     }
 
-    /** Control bytes or spaces in the request target, as sent or once decoded (%00, %1b, ...). */
+    /**
+     * Control bytes or spaces in the request target, and control bytes encoded in its path (%00, %1b, ...). An
+     * encoded newline in a query is data (a form field), the program decodes it itself.
+     */
     static String problemInTarget(String uri) {
+        boolean inQuery = false;
         for (int i = 0; i < uri.length(); i++) {
             char c = uri.charAt(i);
+            inQuery |= c == '?';
             if (isControl(c) || c == ' ') {
                 return "control character in request target";
             }
-            if (c == '%' && i + 2 < uri.length() && isControlEscape(uri.charAt(i + 1), uri.charAt(i + 2))) {
+            if (c == '%' && !inQuery && i + 2 < uri.length() && isControlEscape(uri.charAt(i + 1), uri.charAt(i + 2))) {
                 return "encoded control character in request target";
             }
         }
         return null;
+    }
+
+    /** Field values are visible characters, spaces and tabs (RFC 9110 5.5), as Go's net/http checks too. */
+    private static boolean hasControl(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (isControl(c) && c != '\t') {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isControl(char c) {

@@ -162,6 +162,11 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
         if (request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_VERSION).size() > 1) {
             return "more than one Sec-WebSocket-Version header"; // RFC 6455 11.3.5: it appears once
         }
+        if (request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)
+                || !"0".equals(request.headers().get(HttpHeaderNames.CONTENT_LENGTH, "0").trim())) {
+            // What follows the head is WebSocket frames: a body would be read as frames (or smuggled past them).
+            return "a WebSocket upgrade request has no body";
+        }
         if (key == null || !validKey(key.trim())) {
             return "Sec-WebSocket-Key must be 16 random bytes in base64";
         }
@@ -186,7 +191,11 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
         return false;
     }
 
+    /** RFC 6455 4.1: 16 random bytes in base64, which is always 24 characters (padding included). */
     private static boolean validKey(String key) {
+        if (key.length() != 24) {
+            return false;
+        }
         try {
             return Base64.getDecoder().decode(key).length == 16;
         } catch (IllegalArgumentException e) {
