@@ -3,6 +3,7 @@ package io.wsbridge.http;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.wsbridge.syntax.HttpTokens;
 import java.util.List;
 import java.util.Map;
 
