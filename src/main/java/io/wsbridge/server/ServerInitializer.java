@@ -48,7 +48,8 @@ import java.util.function.Consumer;
  *                                         start or a head's first bytes; then 408 and close
  *   http-exchange HttpExchangeGuard       one request/response at a time (pipelined requests wait); closes
  *                                         idle connections, unless a response is being waited for
- *   router       HttpRequestRouter        with --dir/--staticdir/--cgidir: "/a/../b" -> 301 to "/b";
+ *   router       HttpRequestRouter        invalid requests (RequestValidity: Host, control bytes) -> 400;
+ *                                         with --dir/--staticdir/--cgidir: "/a/../b" -> 301 to "/b";
  *                                         Upgrade: websocket -> WebSocketUpgrade (101, or 4xx refusal);
  *                                         anything else -> plain endpoints (dev console, CGI, static files),
  *                                         else 404
@@ -60,7 +61,8 @@ import java.util.function.Consumer;
  *                                         pieces (--maxframesize counts inflated bytes: 1009), deflates ours
  *   ws-size      MessageSizeLimit         --maxframesize per whole message (1009)
  *   ws-utf8      TextMessageValidator     text messages must be UTF-8 (1007)
- *   ws-close     CloseHandshake           ping/pong, the closing handshake both ways, failures -> close frame
+ *   ws-close     CloseHandshake           ping/pong, the closing handshake both ways, failures -> close frame;
+ *                                         every close: FIN after the frame, reset if not over within 3 s
  *   ws-ping      KeepAlivePing            --pingms: pings, and drops a client that sends no pong in 2 intervals
  *   ws-session   SessionBridge            message chunks <-> the session (a child process per connection)
  * </pre>

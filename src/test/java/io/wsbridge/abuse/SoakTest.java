@@ -77,7 +77,7 @@ class SoakTest {
         Files.setPosixFilePermissions(flood, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         try (ExternalServer server = ExternalServer.start(List.of("-Xms96m", "-Xmx96m", "-XX:+AlwaysPreTouch"),
-                "--binary", "--loglevel=error", "--maxforks=256", "--dir=" + dir)) {
+                "--binary", "--loglevel=info", "--maxforks=256", "--dir=" + dir)) {
             long pid = server.pid();
             for (int i = 0; i < 50; i++) {
                 cycle(server.port(), i); // warm-up: classes, pools and event loops come up
