@@ -101,7 +101,10 @@ class FileLimitIT {
                 }
                 System.out.printf("nofile=64: 12 sessions then 40 at once: %s, slowest answer %d ms%n",
                         statuses, slowest);
-                assertThat(slowest).as("no whole-second accept pauses").isLessThan(900);
+                // Before: answers in whole-second steps up to 3 s (12 s in another run), as accept failed with
+                // EMFILE and Netty paused accepting for a second each time. Now accept does not fail at all.
+                assertThat(slowest).as("no accept pauses of seconds").isLessThan(2500);
+                assertThat(server.output()).as("accept never failed").noneMatch(l -> l.contains("Cannot accept"));
                 assertThat(statuses).containsKey(101);
             } finally {
                 pool.shutdownNow();

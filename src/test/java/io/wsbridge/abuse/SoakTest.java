@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(660)
 class SoakTest {
     private static final int CYCLES = Integer.getInteger("soak.cycles", 100_000);
-    private static final int CLIENT_THREADS = 6;
+    private static final int CLIENT_THREADS = Integer.getInteger("soak.clients", 8);
     private static final long FLOOD_BYTES = 64L * 1024 * 1024;
     private static final int SLOW_READERS = 16; // 16 x 64 MiB = 1 GiB read in full
     private static final int ABRUPT_FLOODS = 8;
@@ -103,6 +103,7 @@ class SoakTest {
             sampler.start();
 
             AtomicLong cyclesDone = new AtomicLong();
+            AtomicLong cyclesEnd = new AtomicLong();
             AtomicLong flooded = new AtomicLong();
             long deadline = t0 + BUDGET.toNanos();
             ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS + SLOW_READERS + ABRUPT_FLOODS);
@@ -135,6 +136,7 @@ class SoakTest {
                             cycle(server.port(), i);
                             cyclesDone.incrementAndGet();
                         }
+                        cyclesEnd.accumulateAndGet(System.nanoTime(), Math::max);
                         return null;
                     }));
                 }
@@ -164,9 +166,10 @@ class SoakTest {
             long rssFirstHalf = samples.subList(0, half).stream().mapToLong(Sample::rssKb).max().orElse(0);
             long rssSecondHalf = samples.subList(half, samples.size()).stream().mapToLong(Sample::rssKb).max()
                     .orElse(0);
-            System.out.printf("soak: %d connect/echo/close cycles and %d MiB to %d slow readers (+%d floods cut off) "
-                            + "in %.0f s (%.0f cycles/s)%n", cyclesDone.get(), flooded.get() >> 20, SLOW_READERS,
-                    ABRUPT_FLOODS, loadSeconds, cyclesDone.get() / loadSeconds);
+            double cycleSeconds = (cyclesEnd.get() - t0) / 1e9;
+            System.out.printf("soak: %d connect/echo/close cycles in %.0f s (%.0f/s) and %d MiB to %d slow readers "
+                            + "(+%d floods cut off), %.0f s in all%n", cyclesDone.get(), cycleSeconds,
+                    cyclesDone.get() / cycleSeconds, flooded.get() >> 20, SLOW_READERS, ABRUPT_FLOODS, loadSeconds);
             System.out.printf("soak: fds %d -> peak %d -> end %d; threads %d -> peak %d -> end %d; children peak %d"
                             + " -> end %d; RSS %d MiB -> peak %d MiB (first half %d, second half %d) -> end %d MiB; "
                             + "%d samples%n", base.fds(), peakFds, end.fds(), base.threads(), peakThreads,
