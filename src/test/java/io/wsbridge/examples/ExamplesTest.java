@@ -210,6 +210,43 @@ class ExamplesTest {
     }
 
     @Test
+    void unbufferedAnswersLineByLineUnderLinebuffered() throws Exception {
+        try (TestServer server = serve(command("unbuffered.py"), "--linebuffered");
+             Client client = Client.connect(server.url("/"))) {
+            assertThat(client.nextText(30)).startsWith("tick 1 at ");
+            client.send("hi");
+            String line;
+            do {
+                line = client.nextText(10);
+            } while (line.startsWith("tick "));
+            assertThat(line).isEqualTo("you said: hi");
+        }
+    }
+
+    @Test
+    void sysstatsIsCompressedForAClientThatOffersIt() throws Exception {
+        List<String> command = command("sysstats.py");
+        try (TestServer server = serve(command, "--compress");
+             io.wsbridge.testing.RawWebSocket ws = io.wsbridge.testing.RawWebSocket.connect(server.port(), "/",
+                     Map.of("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"), 0)) {
+            assertThat(ws.handshake().header("Sec-WebSocket-Extensions")).isEqualTo("permessage-deflate");
+            io.wsbridge.testing.RawWebSocket.Frame f = ws.readMessage(java.time.Duration.ofSeconds(30));
+            assertThat(f.rsv()).as("RSV1: compressed").isEqualTo(4);
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+            byte[] in = java.util.Arrays.copyOf(f.payload(), f.payload().length + 4);
+            in[in.length - 2] = (byte) 0xff;
+            in[in.length - 1] = (byte) 0xff;
+            inflater.setInput(in);
+            byte[] out = new byte[1 << 16];
+            int n = inflater.inflate(out);
+            inflater.end();
+            String json = new String(out, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(json).startsWith("{\"seq\": 1, ").contains("\"MemTotal\": ");
+            assertThat(f.payload().length).as("compressed size of %d bytes of JSON", n).isLessThan(n / 2);
+        }
+    }
+
+    @Test
     void chatRoomIsSharedByEveryConnection() throws Exception {
         List<String> command = command("chat.sh");
         Path room = dir.resolve("room.txt");
