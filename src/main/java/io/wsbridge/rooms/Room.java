@@ -15,7 +15,6 @@ import io.wsbridge.session.CloseCodes;
 import io.wsbridge.session.ProgramEndpoint;
 import io.wsbridge.session.ProgramEvents;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -65,8 +64,7 @@ final class Room implements ProgramEvents {
     private int burstFresh;
     private boolean burstOpenAtStart;
     private boolean messageOpen;
-    private final ArrayDeque<ByteBuf> history = new ArrayDeque<>();
-    private CompositeByteBuf historyPiece;
+    private final History history;
     private CompositeByteBuf jsonLine;
     private boolean jsonStreaming;
     // backpressure
@@ -90,6 +88,7 @@ final class Room implements ProgramEvents {
         this.log = log;
         this.alloc = alloc;
         this.launch = launch;
+        this.history = new History(settings.history(), settings.clientBuffer(), alloc);
     }
 
     /** The room's loop: the first client's; set once. */
@@ -138,10 +137,7 @@ final class Room implements ProgramEvents {
                 return;
             }
         }
-        List<ByteBuf> replay = new ArrayList<>(history.size());
-        for (ByteBuf h : history) {
-            replay.add(h.retainedDuplicate());
-        }
+        List<ByteBuf> replay = history.replay();
         boolean open = messageOpen;
         m.loop.execute(() -> {
             for (ByteBuf h : replay) {
@@ -282,44 +278,14 @@ final class Room implements ProgramEvents {
             if (last) {
                 burstMessages++;
             }
-            if (settings.history() > 0) {
-                remember(start, burst.writerIndex() - start, first, last);
+            if (history.kept()) {
+                history.frame(burst, start, burst.writerIndex() - start, first, last);
             }
         } finally {
             payload.release();
         }
         if (burst.readableBytes() >= BURST_BYTES) {
             sendBurst();
-        }
-    }
-
-    /** --roomhistory: keeps a copy of each broadcast message (of one that is not larger than a client's queue). */
-    private void remember(int from, int length, boolean first, boolean last) {
-        if (first) {
-            releaseHistoryPiece();
-            historyPiece = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
-        }
-        if (historyPiece == null) {
-            return; // began before history was kept, or too large
-        }
-        historyPiece.addComponent(true, alloc.directBuffer(length).writeBytes(burst, from, length));
-        if (historyPiece.readableBytes() > settings.clientBuffer()) {
-            releaseHistoryPiece();
-            return;
-        }
-        if (last) {
-            history.add(historyPiece);
-            historyPiece = null;
-            while (history.size() > settings.history()) {
-                history.poll().release();
-            }
-        }
-    }
-
-    private void releaseHistoryPiece() {
-        if (historyPiece != null) {
-            historyPiece.release();
-            historyPiece = null;
         }
     }
 
@@ -514,11 +480,7 @@ final class Room implements ProgramEvents {
             jsonLine.release();
             jsonLine = null;
         }
-        releaseHistoryPiece();
-        ByteBuf h;
-        while ((h = history.poll()) != null) {
-            h.release();
-        }
+        history.release();
         if (linger != null) {
             linger.cancel(false);
             linger = null;
