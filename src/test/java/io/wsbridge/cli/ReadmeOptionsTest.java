@@ -53,4 +53,45 @@ class ReadmeOptionsTest {
             }
         }
     }
+
+    /**
+     * The parser's defaults (the initial values in {@link CliOptions}) are the ones the help states: a default
+     * changed in one place and not the other fails here.
+     */
+    @Test
+    void theParsersDefaultsAreTheOnesTheHelpStates() throws Exception {
+        CliOptions defaults = CliOptions.from(FlagParser.parse(new String[] {"cat"}));
+        int checked = 0;
+        for (OptionDef o : OptionDef.ALL) {
+            Matcher d = DEFAULT.matcher(String.join(" ", o.description()));
+            if (!d.find()) {
+                continue;
+            }
+            java.lang.reflect.Field field = fieldOf(o.name());
+            Object value = field.get(defaults);
+            String stated = d.group(1);
+            String actual = String.valueOf(value);
+            if (o.name().equals("port")) {
+                actual = "0".equals(actual) ? "80" : actual; // websocketd's 0, documented as what it means
+            }
+            if (value instanceof java.util.List<?> list && list.isEmpty()) {
+                actual = "all"; // "Default: all interfaces."
+            }
+            assertThat(actual).as("--%s: parser default vs help's 'Default: %s'", o.name(), stated).isEqualTo(stated);
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(10);
+    }
+
+    private static java.lang.reflect.Field fieldOf(String option) {
+        String name = option.replace("-", "");
+        for (java.lang.reflect.Field f : CliOptions.class.getDeclaredFields()) {
+            if (f.getName().equalsIgnoreCase(name) || f.getName().equalsIgnoreCase(name + "s")
+                    || f.getName().equalsIgnoreCase(name + "es")) {
+                f.setAccessible(true);
+                return f;
+            }
+        }
+        throw new AssertionError("no CliOptions field for --" + option);
+    }
 }
