@@ -34,8 +34,13 @@ public final class Main {
             server.start();
         } catch (ListenException e) {
             LogScope.of("server").fatal("Can't start server: {}", e.getMessage());
-            System.exit(ExitCode.CANNOT_LISTEN);
+            System.exit(e.exitCode());
             return;
+        }
+        if (server.reloadable()) {
+            // Re-read what can change under a running server (auth files); connections in flight keep going.
+            // Without such files SIGHUP keeps its default (the JVM exits), as websocketd's does.
+            Signal.handle(new Signal("HUP"), signal -> server.reload());
         }
         Thread stopper = new Thread(server::shutdown, "wsbridge-shutdown");
         for (String name : new String[] {"TERM", "INT"}) {

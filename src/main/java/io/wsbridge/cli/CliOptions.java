@@ -33,6 +33,12 @@ final class CliOptions {
     String origin;
     boolean sameOrigin;
     String trustProxy;
+    String basicAuth;
+    String tokenFile;
+    String authUrl;
+    String authRealm = "wsbridge";
+    long authTimeoutMs = 2000;
+    long authCacheMs;
     List<String> header = new ArrayList<>();
     List<String> headerWs = new ArrayList<>();
     List<String> headerHttp = new ArrayList<>();
@@ -84,6 +90,12 @@ final class CliOptions {
         o.origin = r.get("origin", o.origin);
         o.sameOrigin = r.get("sameorigin", o.sameOrigin);
         o.trustProxy = r.get("trustproxy", o.trustProxy);
+        o.basicAuth = r.get("basicauth", o.basicAuth);
+        o.tokenFile = r.get("tokenfile", o.tokenFile);
+        o.authUrl = r.get("authurl", o.authUrl);
+        o.authRealm = r.get("authrealm", o.authRealm);
+        o.authTimeoutMs = r.get("authtimeoutms", o.authTimeoutMs);
+        o.authCacheMs = r.get("authcachems", o.authCacheMs);
         o.header = r.get("header", o.header);
         o.headerWs = r.get("header-ws", o.headerWs);
         o.headerHttp = r.get("header-http", o.headerHttp);

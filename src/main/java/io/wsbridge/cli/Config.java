@@ -17,6 +17,7 @@ import java.util.List;
  * @param children  how child processes are run (--passenv, --closems, --maxforks, --reverselookup)
  * @param logLevel  least severe level that is logged
  * @param rooms     --rooms: one program per room instead of one per connection, and how rooms behave
+ * @param auth      who is let in at all (--basicauth, --tokenfile, --authurl); {@link Auth#OFF} without them
  */
 public record Config(
         Listen listen,
@@ -27,11 +28,12 @@ public record Config(
         Headers headers,
         Children children,
         LogLevel logLevel,
-        Rooms rooms) {
+        Rooms rooms,
+        Auth auth) {
 
     public Config(Listen listen, Tls tls, Endpoints endpoints, WebSocket websocket, Access access, Headers headers,
                   Children children, LogLevel logLevel) {
-        this(listen, tls, endpoints, websocket, access, headers, children, logLevel, Rooms.OFF);
+        this(listen, tls, endpoints, websocket, access, headers, children, logLevel, Rooms.OFF, Auth.OFF);
     }
 
     /** What happens to a room's client whose outgoing queue is full (--slowclient). */
@@ -174,6 +176,22 @@ public record Config(
 
     /** The same configuration listening elsewhere (tests bind ephemeral ports). */
     public Config withListen(Listen newListen) {
-        return new Config(newListen, tls, endpoints, websocket, access, headers, children, logLevel, rooms);
+        return new Config(newListen, tls, endpoints, websocket, access, headers, children, logLevel, rooms, auth);
+    }
+
+    /**
+     * @param basicAuth  --basicauth htpasswd file, or null
+     * @param tokenFile  --tokenfile, or null
+     * @param url        --authurl, or null
+     * @param realm      --authrealm
+     * @param timeoutMs  --authtimeoutms
+     * @param cacheMs    --authcachems, 0 for no cache
+     */
+    public record Auth(Path basicAuth, Path tokenFile, java.net.URI url, String realm, long timeoutMs, long cacheMs) {
+        public static final Auth OFF = new Auth(null, null, null, "wsbridge", 2000, 0);
+
+        public boolean enabled() {
+            return basicAuth != null || tokenFile != null || url != null;
+        }
     }
 }

@@ -180,7 +180,7 @@ public final class ConfigParser {
         List<String> passEnv = Options.list(o.passEnv);
         Config.Children children = new Config.Children(passEnv, o.closeMs, o.maxForks, o.reverseLookup,
                 o.lineBuffered);
-        return new Config(listen, tls, endpoints, websocket, access, headers, children, level, rooms(o));
+        return new Config(listen, tls, endpoints, websocket, access, headers, children, level, rooms(o), auth(o));
     }
 
     private static Config.Rooms rooms(CliOptions o) throws ConfigException {
@@ -215,6 +215,25 @@ public final class ConfigParser {
         };
         return new Config.Rooms(true, o.roomJson, o.roomHistory, o.roomLinger, o.roomMaxClients, clientBuffer,
                 slow);
+    }
+
+    private static Config.Auth auth(CliOptions o) throws ConfigException {
+        boolean any = o.basicAuth != null || o.tokenFile != null || o.authUrl != null;
+        if (o.authTimeoutMs <= 0) {
+            throw invalid("Invalid --authtimeoutms " + o.authTimeoutMs + ": must be positive.");
+        }
+        if (o.authCacheMs < 0) {
+            throw invalid("Invalid --authcachems " + o.authCacheMs + ": must not be negative.");
+        }
+        if (o.authRealm.isEmpty() || o.authRealm.chars().anyMatch(c -> c == '"' || c == '\\' || c < 0x20)) {
+            throw invalid("Invalid --authrealm '" + o.authRealm + "': no quotes, backslashes or control characters.");
+        }
+        if (!any) {
+            return Config.Auth.OFF;
+        }
+        return new Config.Auth(o.basicAuth == null ? null : Options.readableFile("--basicauth", o.basicAuth),
+                o.tokenFile == null ? null : Options.readableFile("--tokenfile", o.tokenFile),
+                o.authUrl == null ? null : Options.authUrl(o.authUrl), o.authRealm, o.authTimeoutMs, o.authCacheMs);
     }
 
     private static Config.Tls tls(CliOptions o) throws ConfigException {

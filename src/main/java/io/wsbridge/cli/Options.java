@@ -207,4 +207,17 @@ final class Options {
         }
         return out;
     }
+
+    /** --authurl: an absolute http:// URL (the auth service is asked in plain HTTP, normally on loopback). */
+    static java.net.URI authUrl(String value) throws ConfigException {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                throw new java.net.URISyntaxException(value, "not http://HOST[:PORT]/PATH");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw ConfigParser.invalid("Invalid --authurl '" + value + "': expected http://HOST[:PORT]/PATH.");
+        }
+    }
 }

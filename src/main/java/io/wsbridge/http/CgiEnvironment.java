@@ -77,12 +77,12 @@ public final class CgiEnvironment {
         addServer(env, r, scriptName, pathInfo);
         add(env, "PATH_TRANSLATED", r.path());
         add(env, "QUERY_STRING", r.rawQuery());
-        // Part of CGI but meaningless here: set empty so nothing can leak in under these names.
-        add(env, "AUTH_TYPE", "");
+        // Empty without --basicauth/--tokenfile/--authurl: set anyway so nothing can leak in under these names.
+        add(env, "AUTH_TYPE", r.authType());
         add(env, "CONTENT_LENGTH", "");
         add(env, "CONTENT_TYPE", "");
         add(env, "REMOTE_IDENT", "");
-        add(env, "REMOTE_USER", "");
+        add(env, "REMOTE_USER", r.remoteUser());
         add(env, "UNIQUE_ID", r.id());
         // Unix socket clients have no port: empty, as websocketd does.
         add(env, "REMOTE_PORT", r.remotePort() > 0 ? Integer.toString(r.remotePort()) : "");

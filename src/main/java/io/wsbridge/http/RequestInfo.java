@@ -21,6 +21,8 @@ import java.util.Map;
  * @param localAddr  address the connection arrived on
  * @param localPort  port the connection arrived on
  * @param tls        whether the connection is TLS
+ * @param authType   how the client authenticated (AUTH_TYPE: Basic, Bearer, Forward), "" without authentication
+ * @param remoteUser who it authenticated as (REMOTE_USER), "" when unknown
  */
 public record RequestInfo(
         String id,
@@ -34,10 +36,20 @@ public record RequestInfo(
         int remotePort,
         String localAddr,
         int localPort,
-        boolean tls) {
+        boolean tls,
+        String authType,
+        String remoteUser) {
 
     public RequestInfo {
         headers = List.copyOf(headers);
+    }
+
+    /** A request nobody authenticated. */
+    public RequestInfo(String id, String method, String uri, String path, String rawQuery, String protocol,
+                       List<Map.Entry<String, String>> headers, String remoteAddr, int remotePort, String localAddr,
+                       int localPort, boolean tls) {
+        this(id, method, uri, path, rawQuery, protocol, headers, remoteAddr, remotePort, localAddr, localPort, tls,
+                "", "");
     }
 
     /** First value of a header (case-insensitive name), or null. */

@@ -37,8 +37,10 @@ public final class RequestInfos {
         Peer local = peer(channel.localAddress());
         String client = proxies.isEmpty() ? remote.addr : proxies.clientAddress(remote.addr,
                 request.headers().getAll("X-Forwarded-For"), request.headers().get("X-Real-IP"));
+        Identity who = channel.hasAttr(Identity.KEY) ? channel.attr(Identity.KEY).get() : null;
         return new RequestInfo(id, request.method().name(), uri, path, rawQuery,
-                request.protocolVersion().text(), headers, client, remote.port, local.addr, local.port, tls);
+                request.protocolVersion().text(), headers, client, remote.port, local.addr, local.port, tls,
+                who == null ? "" : who.authType(), who == null ? "" : who.user());
     }
 
     /** Percent-decodes a path ('+' stays '+'); an absolute-form target (http://host/p) yields its path. */

@@ -1,9 +1,25 @@
 package io.wsbridge.server;
 
-/** A listening socket could not be opened (port in use, bad address, ...): wsbridge exits with 3. */
+import io.wsbridge.cli.ExitCode;
+
+/**
+ * The server cannot start: a listening socket could not be opened (port in use, bad address, ...: exit 3), or
+ * a file the configuration names turned out unusable when read (an htpasswd line: exit 1).
+ */
 public final class ListenException extends Exception {
+    private final int exitCode;
+
     public ListenException(String message, Throwable cause) {
+        this(message, cause, ExitCode.CANNOT_LISTEN);
+    }
+
+    ListenException(String message, Throwable cause, int exitCode) {
         super(message, cause);
+        this.exitCode = exitCode;
+    }
+
+    public int exitCode() {
+        return exitCode;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.wsbridge.server;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -48,6 +49,9 @@ import java.util.function.Consumer;
  *                                         start or a head's first bytes; then 408 and close
  *   http-exchange HttpExchangeGuard       one request/response at a time (pipelined requests wait); closes
  *                                         idle connections, unless a response is being waited for
+ *   auth         AuthGate                 --basicauth/--tokenfile/--authurl: holds each request until it is
+ *                                         let in (identity for AUTH_TYPE/REMOTE_USER, token stripped) or
+ *                                         refused (401/403/503, nothing started)
  *   router       HttpRequestRouter        invalid requests (RequestValidity: Host, control bytes) -> 400;
  *                                         with --dir/--staticdir/--cgidir: "/a/../b" -> 301 to "/b";
  *                                         Upgrade: websocket -> WebSocketUpgrade (101, or 4xx refusal);
@@ -88,6 +92,18 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     /** Open connections the open-files limit allows (0: no limit); beyond: 503. */
     private final int maxConnections;
     private static final Overloaded OVERLOADED = new Overloaded();
+    /** Stages between the exchange guard and the router (--basicauth..., --maxperip), in order; usually none. */
+    private final List<RequestStage> requestStages;
+
+    /**
+     * A stage every HTTP request passes before the router, made per connection; only configured ones exist, so
+     * their classes are loaded only when their flags are given.
+     */
+    record RequestStage(String name, Factory factory) {
+        interface Factory {
+            ChannelHandler create(RequestIds ids, boolean tls, TrustedProxies proxies);
+        }
+    }
 
     /**
      * @param sessions     null when there is no WebSocket endpoint (only --staticdir / --cgidir)
@@ -101,12 +117,13 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
      * @param cleanPaths   redirect paths with "." and ".." segments to their clean form (URLs name files)
      * @param headerTimeoutMs --headertimeoutms
      * @param maxConnections  open connections allowed by the open-files limit, 0 for no limit
+     * @param requestStages stages between the exchange guard and the router, in order
      */
     ServerInitializer(ChannelGroup connections, SessionStrategy sessions, UpgradePolicy policy,
                       ResponseHeaders headers, List<HttpEndpoint> endpoints, long maxMessageSize,
                       Consumer<ChannelPipeline> tls, long pingMs, List<String> subprotocols,
                       boolean compress, TrustedProxies proxies, boolean cleanPaths, long headerTimeoutMs,
-                      int maxConnections) {
+                      int maxConnections, List<RequestStage> requestStages) {
         this.connections = connections;
         this.compress = compress;
         this.upgrades = new WebSocketUpgrade(sessions, policy, headers, this::toWebSocket,
@@ -120,6 +137,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         this.cleanPaths = cleanPaths;
         this.headerTimeoutMs = headerTimeoutMs;
         this.maxConnections = maxConnections;
+        this.requestStages = List.copyOf(requestStages);
     }
 
     @Override
@@ -137,6 +155,9 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         p.addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
         p.addLast("http-head-deadline", new RequestHeadDeadline(headerTimeoutMs));
         p.addLast("http-exchange", new HttpExchangeGuard());
+        for (RequestStage stage : requestStages) {
+            p.addLast(stage.name(), stage.factory().create(ids, tls != null, proxies));
+        }
         p.addLast("router", new HttpRequestRouter(upgrades, endpoints, ids, tls != null, headers, proxies,
                 cleanPaths));
     }
@@ -164,6 +185,9 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         }
         p.addAfter(beforeSession, "ws-session", bridge);
         p.remove("router");
+        for (RequestStage stage : requestStages) {
+            p.remove(stage.name());
+        }
         p.remove("http-exchange");
         p.remove("http-head-deadline");
         p.remove("http-idle");

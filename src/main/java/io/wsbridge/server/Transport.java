@@ -33,6 +33,12 @@ record Transport(String name, IoHandlerFactory ioHandlers, Class<? extends Serve
                 NioServerDomainSocketChannel.class);
     }
 
+    /** The client socket channel of this transport (--authurl's requests). */
+    Class<? extends io.netty.channel.Channel> socketChannel() {
+        return "epoll".equals(name) ? io.netty.channel.epoll.EpollSocketChannel.class
+                : io.netty.channel.socket.nio.NioSocketChannel.class;
+    }
+
     EventLoopGroup newGroup(int threads) {
         return new MultiThreadIoEventLoopGroup(threads, ioHandlers);
     }

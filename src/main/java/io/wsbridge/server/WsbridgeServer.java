@@ -12,6 +12,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.wsbridge.auth.AuthSetup;
 import io.wsbridge.cli.Config;
 import io.wsbridge.cli.Version;
 import io.wsbridge.http.TrustedProxies;
@@ -67,6 +68,8 @@ public final class WsbridgeServer {
     private ProcessLauncher launcher;
     /** What serves WebSocket connections; null when there is no WebSocket endpoint. */
     private SessionStrategy sessions;
+    /** --basicauth, --tokenfile, --authurl; null without them. */
+    private AuthSetup auth;
     private volatile boolean stopping;
 
     /**
@@ -134,11 +137,21 @@ public final class WsbridgeServer {
                 throw e;
             }
         }
+        List<ServerInitializer.RequestStage> stages = new ArrayList<>();
+        if (config.auth().enabled()) {
+            try {
+                auth = AuthHook.load(config.auth(), transport.socketChannel()); // auth classes only now
+            } catch (ListenException e) {
+                stopNow();
+                throw e;
+            }
+            stages.add(new ServerInitializer.RequestStage("auth", auth::newGate));
+        }
         ServerInitializer initializer = new ServerInitializer(connections, sessions, content.policy(),
                 content.headers(), content.endpoints(), config.websocket().maxFrameSize(), tls,
                 config.websocket().pingMs(), config.websocket().subprotocols(), config.websocket().compress(),
                 TrustedProxies.of(config.access().trustedProxies()), content.mapsPaths(),
-                config.listen().headerTimeoutMs(), budget.maxConnections());
+                config.listen().headerTimeoutMs(), budget.maxConnections(), stages);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannel())
@@ -312,9 +325,24 @@ public final class WsbridgeServer {
         stopNow();
     }
 
+    /** SIGHUP: read the authentication files again. Connections in flight are unaffected. */
+    public void reload() {
+        if (auth != null) {
+            auth.reload();
+        }
+    }
+
+    /** Whether there is anything for SIGHUP to re-read (else SIGHUP keeps its default meaning). */
+    public boolean reloadable() {
+        return config.auth().enabled();
+    }
+
     private void stopNow() {
         if (launcher != null) {
             launcher.close();
+        }
+        if (auth != null) {
+            auth.close();
         }
         connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);

@@ -93,6 +93,21 @@ class ExamplesTest {
     }
 
     @Test
+    void theGreeterBehindItsPasswordFile() throws Exception {
+        try (TestServer server = TestServer.start("--basicauth=examples/greeter.htpasswd", "examples/greeter.sh")) {
+            assertThat(io.wsbridge.testing.RawWebSocket.tryUpgrade(server.port(), "/", java.util.Map.of()).status())
+                    .isEqualTo(401);
+            String alice = "Basic " + java.util.Base64.getEncoder().encodeToString("alice:s3cret".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+            try (io.wsbridge.testing.RawWebSocket ws = io.wsbridge.testing.RawWebSocket.connect(server.port(), "/",
+                    java.util.Map.of("Authorization", alice), 0)) {
+                ws.sendText("alice");
+                assertThat(ws.readMessage(java.time.Duration.ofSeconds(30)).text()).isEqualTo("Hello alice!");
+            }
+        }
+    }
+
+    @Test
     void theJavaGreeterRunsFromItsSourceFile() throws Exception {
         List<String> command = List.of("java", EXAMPLES.resolve("Greeter.java").toString());
         try (TestServer server = serve(command); Client client = Client.connect(server.url("/"))) {
