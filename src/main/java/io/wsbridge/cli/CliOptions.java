@@ -33,6 +33,7 @@ final class CliOptions {
     String origin;
     boolean sameOrigin;
     String trustProxy;
+    int maxPerIp;
     String basicAuth;
     String tokenFile;
     String authUrl;
@@ -90,6 +91,7 @@ final class CliOptions {
         o.origin = r.get("origin", o.origin);
         o.sameOrigin = r.get("sameorigin", o.sameOrigin);
         o.trustProxy = r.get("trustproxy", o.trustProxy);
+        o.maxPerIp = r.get("maxperip", o.maxPerIp);
         o.basicAuth = r.get("basicauth", o.basicAuth);
         o.tokenFile = r.get("tokenfile", o.tokenFile);
         o.authUrl = r.get("authurl", o.authUrl);

@@ -125,11 +125,17 @@ public record Config(
      * @param origins        --origin entries ([scheme://]host[:port]); empty means any origin
      * @param sameOrigin     --sameorigin
      * @param trustedProxies --trustproxy: addresses or CIDR blocks whose X-Forwarded-For / X-Real-IP are believed
+     * @param maxPerIp       --maxperip: open WebSocket connections allowed per client address; 0 for no limit
      */
-    public record Access(List<String> origins, boolean sameOrigin, List<String> trustedProxies) {
+    public record Access(List<String> origins, boolean sameOrigin, List<String> trustedProxies, int maxPerIp) {
         public Access {
             origins = List.copyOf(origins);
             trustedProxies = List.copyOf(trustedProxies);
+        }
+
+        /** Without a per-address limit. */
+        public Access(List<String> origins, boolean sameOrigin, List<String> trustedProxies) {
+            this(origins, sameOrigin, trustedProxies, 0);
         }
     }
 

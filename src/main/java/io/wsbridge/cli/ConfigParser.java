@@ -170,8 +170,11 @@ public final class ConfigParser {
         Config.Listen listen = listen(o, tls.enabled());
         Config.Endpoints endpoints = endpoints(o);
         Config.WebSocket websocket = websocket(o);
+        if (o.maxPerIp < 0) {
+            throw invalid("Invalid --maxperip " + o.maxPerIp + ": must not be negative (0 means no limit).");
+        }
         Config.Access access = new Config.Access(Options.origins(o.origin), o.sameOrigin,
-                Options.trustedProxies(o.trustProxy));
+                Options.trustedProxies(o.trustProxy), o.maxPerIp);
         Config.Headers headers = new Config.Headers(Options.headers("--header", o.header),
                 Options.headers("--header-ws", o.headerWs), Options.headers("--header-http", o.headerHttp));
         if (o.closeMs < 0) {

@@ -129,6 +129,9 @@ record OptionDef(String name, Kind kind, String paramLabel, Role role, List<Stri
                     List.of("How long --authurl may take before the request gets 503. Default: 2000.")),
             new OptionDef("authcachems", Kind.LONG, "MS", Role.VALUE,
                     List.of("Remember --authurl answers per credential this long. Default: 0 (ask every time).")),
+            new OptionDef("maxperip", Kind.INT, "N", Role.VALUE,
+                    List.of("At most N open WebSocket connections per client address (after --trustproxy);",
+                            "further upgrades get 429 Too Many Requests. Default: 0 (no limit).")),
             // responses
             new OptionDef("header", Kind.LIST, "'NAME: VALUE'", Role.VALUE,
                     List.of("Add a header to every response (repeatable).")),

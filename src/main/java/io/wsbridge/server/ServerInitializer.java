@@ -49,6 +49,7 @@ import java.util.function.Consumer;
  *                                         start or a head's first bytes; then 408 and close
  *   http-exchange HttpExchangeGuard       one request/response at a time (pipelined requests wait); closes
  *                                         idle connections, unless a response is being waited for
+ *   per-address  PerAddressLimit.Stage    --maxperip: 429 for an upgrade from an address with N connections open
  *   auth         AuthGate                 --basicauth/--tokenfile/--authurl: holds each request until it is
  *                                         let in (identity for AUTH_TYPE/REMOTE_USER, token stripped) or
  *                                         refused (401/403/503, nothing started)

@@ -12,6 +12,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.wsbridge.access.PerAddressLimit;
 import io.wsbridge.auth.AuthSetup;
 import io.wsbridge.cli.Config;
 import io.wsbridge.cli.Version;
@@ -68,6 +69,8 @@ public final class WsbridgeServer {
     private ProcessLauncher launcher;
     /** What serves WebSocket connections; null when there is no WebSocket endpoint. */
     private SessionStrategy sessions;
+    /** --maxperip; null without it. */
+    private PerAddressLimit perAddress;
     /** --basicauth, --tokenfile, --authurl; null without them. */
     private AuthSetup auth;
     private volatile boolean stopping;
@@ -138,6 +141,10 @@ public final class WsbridgeServer {
             }
         }
         List<ServerInitializer.RequestStage> stages = new ArrayList<>();
+        if (config.access().maxPerIp() > 0) {
+            perAddress = new PerAddressLimit(config.access().maxPerIp());
+            stages.add(new ServerInitializer.RequestStage("per-address", perAddress::newStage));
+        }
         if (config.auth().enabled()) {
             try {
                 auth = AuthHook.load(config.auth(), transport.socketChannel()); // auth classes only now
