@@ -56,6 +56,7 @@ final class CliOptions {
     String clientBuffer = "1m";
     String slowClient = "close";
     String logLevel = "access";
+    String metrics;
     String config;
     boolean printConfig;
     boolean help;
@@ -114,6 +115,7 @@ final class CliOptions {
         o.clientBuffer = r.get("clientbuffer", o.clientBuffer);
         o.slowClient = r.get("slowclient", o.slowClient);
         o.logLevel = r.get("loglevel", o.logLevel);
+        o.metrics = r.get("metrics", o.metrics);
         o.config = r.get("config", o.config);
         o.printConfig = r.get("printconfig", o.printConfig);
         o.help = r.get("help", o.help);

@@ -18,6 +18,7 @@ import java.util.List;
  * @param logLevel  least severe level that is logged
  * @param rooms     --rooms: one program per room instead of one per connection, and how rooms behave
  * @param auth      who is let in at all (--basicauth, --tokenfile, --authurl); {@link Auth#OFF} without them
+ * @param metrics   --metrics: where /metrics, /healthz and /readyz are served, or null
  */
 public record Config(
         Listen listen,
@@ -29,11 +30,12 @@ public record Config(
         Children children,
         LogLevel logLevel,
         Rooms rooms,
-        Auth auth) {
+        Auth auth,
+        Metrics metrics) {
 
     public Config(Listen listen, Tls tls, Endpoints endpoints, WebSocket websocket, Access access, Headers headers,
                   Children children, LogLevel logLevel) {
-        this(listen, tls, endpoints, websocket, access, headers, children, logLevel, Rooms.OFF, Auth.OFF);
+        this(listen, tls, endpoints, websocket, access, headers, children, logLevel, Rooms.OFF, Auth.OFF, null);
     }
 
     /** What happens to a room's client whose outgoing queue is full (--slowclient). */
@@ -182,7 +184,8 @@ public record Config(
 
     /** The same configuration listening elsewhere (tests bind ephemeral ports). */
     public Config withListen(Listen newListen) {
-        return new Config(newListen, tls, endpoints, websocket, access, headers, children, logLevel, rooms, auth);
+        return new Config(newListen, tls, endpoints, websocket, access, headers, children, logLevel, rooms, auth,
+                metrics);
     }
 
     /**
@@ -199,5 +202,12 @@ public record Config(
         public boolean enabled() {
             return basicAuth != null || tokenFile != null || url != null;
         }
+    }
+
+    /**
+     * @param host interface to listen on ("" for all)
+     * @param port TCP port
+     */
+    public record Metrics(String host, int port) {
     }
 }

@@ -183,7 +183,8 @@ public final class ConfigParser {
         List<String> passEnv = Options.list(o.passEnv);
         Config.Children children = new Config.Children(passEnv, o.closeMs, o.maxForks, o.reverseLookup,
                 o.lineBuffered);
-        return new Config(listen, tls, endpoints, websocket, access, headers, children, level, rooms(o), auth(o));
+        return new Config(listen, tls, endpoints, websocket, access, headers, children, level, rooms(o), auth(o),
+                o.metrics == null ? null : Options.metrics(o.metrics));
     }
 
     private static Config.Rooms rooms(CliOptions o) throws ConfigException {

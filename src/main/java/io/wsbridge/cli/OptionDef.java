@@ -156,6 +156,9 @@ record OptionDef(String name, Kind kind, String paramLabel, Role role, List<Stri
                             "429 Too Many Requests. Zero or less means unlimited. Default: 1024.")),
             new OptionDef("reverselookup", Kind.FLAG, null, Role.VALUE,
                     List.of("Set REMOTE_HOST from a reverse DNS lookup of the client. Default: false.")),
+            new OptionDef("metrics", Kind.STRING, "ADDR:PORT", Role.VALUE,
+                    List.of("Serve Prometheus metrics (/metrics) and health checks (/healthz, /readyz) on a",
+                            "listener of their own at ADDR:PORT (e.g. 127.0.0.1:9100).")),
             // this program
             new OptionDef("config", Kind.STRING, "FILE", Role.VALUE,
                     List.of("Read options from a TOML file: the long option names as keys (port = 8080,",

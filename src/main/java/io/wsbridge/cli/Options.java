@@ -220,4 +220,22 @@ final class Options {
             throw ConfigParser.invalid("Invalid --authurl '" + value + "': expected http://HOST[:PORT]/PATH.");
         }
     }
+
+    /** --metrics: HOST:PORT, [IPV6]:PORT or :PORT (every interface). */
+    static Config.Metrics metrics(String value) throws ConfigException {
+        int colon = value.lastIndexOf(':');
+        String host = colon < 0 ? "" : value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (colon < 0 || port < 0 || port > 65535 || host.contains("[") || host.contains("]")) {
+                throw new NumberFormatException();
+            }
+            return new Config.Metrics(host, port);
+        } catch (NumberFormatException e) {
+            throw ConfigParser.invalid("Invalid --metrics '" + value + "': expected ADDR:PORT, e.g. 127.0.0.1:9100.");
+        }
+    }
 }

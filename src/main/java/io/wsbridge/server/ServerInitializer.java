@@ -16,6 +16,7 @@ import io.wsbridge.http.RequestHeadDeadline;
 import io.wsbridge.http.RequestIds;
 import io.wsbridge.http.ResponseHeaders;
 import io.wsbridge.http.TrustedProxies;
+import io.wsbridge.metrics.PipelineProbes;
 import io.wsbridge.session.SessionStrategy;
 import io.wsbridge.websocket.CloseHandshake;
 import io.wsbridge.websocket.KeepAlivePing;
@@ -47,6 +48,7 @@ import java.util.function.Consumer;
  *   http-codec   HttpServerCodec          bytes  <-> HTTP requests and responses
  *   http-head-deadline RequestHeadDeadline --headertimeoutms for each whole request head, from the connection's
  *                                         start or a head's first bytes; then 408 and close
+ *   http-metrics Probes.HttpProbe         --metrics: time to the 101, or the status an upgrade was refused with
  *   http-exchange HttpExchangeGuard       one request/response at a time (pipelined requests wait); closes
  *                                         idle connections, unless a response is being waited for
  *   per-address  PerAddressLimit.Stage    --maxperip: 429 for an upgrade from an address with N connections open
@@ -64,6 +66,7 @@ import java.util.function.Consumer;
  *                                         an uncompressed frame announcing more than --maxframesize: 1009 at once
  *   ws-deflate   PerMessageDeflate        --compress, when the client agreed: inflates compressed chunks in
  *                                         pieces (--maxframesize counts inflated bytes: 1009), deflates ours
+ *   ws-metrics   Probes.WebSocketProbe    --metrics: messages and bytes both ways, backpressure, close code
  *   ws-size      MessageSizeLimit         --maxframesize per whole message (1009)
  *   ws-utf8      TextMessageValidator     text messages must be UTF-8 (1007)
  *   ws-close     CloseHandshake           ping/pong, the closing handshake both ways, failures -> close frame;
@@ -95,6 +98,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
     private static final Overloaded OVERLOADED = new Overloaded();
     /** Stages between the exchange guard and the router (--basicauth..., --maxperip), in order; usually none. */
     private final List<RequestStage> requestStages;
+    private final PipelineProbes probes;
 
     /**
      * A stage every HTTP request passes before the router, made per connection; only configured ones exist, so
@@ -119,12 +123,13 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
      * @param headerTimeoutMs --headertimeoutms
      * @param maxConnections  open connections allowed by the open-files limit, 0 for no limit
      * @param requestStages stages between the exchange guard and the router, in order
+     * @param probes       --metrics: stages that watch the HTTP and WebSocket sides, or null
      */
     ServerInitializer(ChannelGroup connections, SessionStrategy sessions, UpgradePolicy policy,
                       ResponseHeaders headers, List<HttpEndpoint> endpoints, long maxMessageSize,
                       Consumer<ChannelPipeline> tls, long pingMs, List<String> subprotocols,
                       boolean compress, TrustedProxies proxies, boolean cleanPaths, long headerTimeoutMs,
-                      int maxConnections, List<RequestStage> requestStages) {
+                      int maxConnections, List<RequestStage> requestStages, PipelineProbes probes) {
         this.connections = connections;
         this.compress = compress;
         this.upgrades = new WebSocketUpgrade(sessions, policy, headers, this::toWebSocket,
@@ -139,6 +144,7 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         this.headerTimeoutMs = headerTimeoutMs;
         this.maxConnections = maxConnections;
         this.requestStages = List.copyOf(requestStages);
+        this.probes = probes;
     }
 
     @Override
@@ -155,6 +161,9 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         p.addLast("http-idle", new IdleStateHandler(true, 0, 0, HTTP_IDLE_SECONDS, TimeUnit.SECONDS));
         p.addLast("http-codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
         p.addLast("http-head-deadline", new RequestHeadDeadline(headerTimeoutMs));
+        if (probes != null) {
+            p.addLast("http-metrics", probes.newHttpProbe());
+        }
         p.addLast("http-exchange", new HttpExchangeGuard());
         for (RequestStage stage : requestStages) {
             p.addLast(stage.name(), stage.factory().create(ids, tls != null, proxies));
@@ -185,6 +194,12 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
             beforeSession = "ws-ping";
         }
         p.addAfter(beforeSession, "ws-session", bridge);
+        if (probes != null) {
+            // after inflating: message bytes as the program sees them
+            p.addAfter(p.get("ws-deflate") != null ? "ws-deflate" : "ws-decoder", "ws-metrics",
+                    probes.newWebSocketProbe());
+            p.remove("http-metrics");
+        }
         p.remove("router");
         for (RequestStage stage : requestStages) {
             p.remove(stage.name());

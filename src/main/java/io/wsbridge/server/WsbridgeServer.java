@@ -18,6 +18,7 @@ import io.wsbridge.cli.Config;
 import io.wsbridge.cli.Version;
 import io.wsbridge.http.TrustedProxies;
 import io.wsbridge.logging.LogScope;
+import io.wsbridge.metrics.MetricsSetup;
 import io.wsbridge.http.CgiEnvironment;
 import io.wsbridge.process.epoll.FileLimits;
 import io.wsbridge.process.LineBuffering;
@@ -69,6 +70,9 @@ public final class WsbridgeServer {
     private ProcessLauncher launcher;
     /** What serves WebSocket connections; null when there is no WebSocket endpoint. */
     private SessionStrategy sessions;
+    /** --metrics; null without it. */
+    private MetricsSetup metrics;
+    private volatile InetSocketAddress metricsAddress;
     /** --maxperip; null without it. */
     private PerAddressLimit perAddress;
     /** --basicauth, --tokenfile, --authurl; null without them. */
@@ -121,6 +125,10 @@ public final class WsbridgeServer {
     /** Binds every address; throws (after releasing what was bound) when one fails. */
     public void start() throws ListenException {
         launcher = ProcessBackend.choose(loops, alloc);
+        if (config.metrics() != null) {
+            metrics = new MetricsSetup(forks::live, config.children().maxForks()); // metrics classes only now
+            launcher = metrics.timed(launcher);
+        }
         CgiEnvironment env = new CgiEnvironment(Version.serverSoftware(), config.children().passEnv(), environment,
                 config.tls().enabled());
         ServedContent content;
@@ -158,7 +166,8 @@ public final class WsbridgeServer {
                 content.headers(), content.endpoints(), config.websocket().maxFrameSize(), tls,
                 config.websocket().pingMs(), config.websocket().subprotocols(), config.websocket().compress(),
                 TrustedProxies.of(config.access().trustedProxies()), content.mapsPaths(),
-                config.listen().headerTimeoutMs(), budget.maxConnections(), stages);
+                config.listen().headerTimeoutMs(), budget.maxConnections(), stages,
+                metrics == null ? null : metrics.probes());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(loops)
                 .channel(transport.serverChannel())
@@ -193,6 +202,9 @@ public final class WsbridgeServer {
                 listenForRedirects(addresses.get(i), ((InetSocketAddress) listeners.get(i).localAddress()).getPort());
             }
         }
+        if (metrics != null) {
+            listenForMetrics();
+        }
         // Needs the native binding, which may still be loading: done off the start-up path.
         launcher.runInBackground(this::raiseOpenFilesLimit);
         LOG.debug("Transport {}, {} event loops", transport.name(), Transport.threads());
@@ -202,6 +214,48 @@ public final class WsbridgeServer {
      * As websocketd: the soft limit goes up to the hard one (the budget was measured against the hard one);
      * say so when the limit lowers --maxforks.
      */
+    /** --metrics: its own listener, on the same event loops. */
+    private void listenForMetrics() throws ListenException {
+        Config.Metrics m = config.metrics();
+        InetSocketAddress address;
+        try {
+            address = m.host().isEmpty() ? new InetSocketAddress(m.port())
+                    : new InetSocketAddress(InetAddress.getByName(m.host()), m.port());
+        } catch (UnknownHostException e) {
+            stopNow();
+            throw new ListenException("listen tcp " + m.host() + ":" + m.port() + " (--metrics): unknown host", e);
+        }
+        try {
+            InetSocketAddress bound = metrics.listen(address, loops, transport.serverChannel(),
+                    () -> !stopping && !listenersGone(), forks::live, config.children().maxForks());
+            metricsAddress = bound;
+            LOG.info("Serving metrics and health  : http://{}/metrics", describe(bound));
+        } catch (Exception e) {
+            stopNow();
+            throw new ListenException("listen tcp " + describe(address) + " (--metrics): " + e.getMessage(), e);
+        }
+    }
+
+    private boolean listenersGone() {
+        for (Channel c : listeners) {
+            if (!c.isActive()) {
+                return true;
+            }
+        }
+        for (Channel c : otherListeners) {
+            if (!c.isActive()) {
+                return true;
+            }
+        }
+        return listeners.isEmpty() && otherListeners.isEmpty();
+    }
+
+    /** Where --metrics listens (tests ask for port 0), or null. */
+    public InetSocketAddress metricsAddress() {
+        return metricsAddress;
+    }
+
+    /** As websocketd: the soft limit goes up to the hard one; say so when that caps --maxforks. */
     private void raiseOpenFilesLimit() {
         FileLimits.raiseToHardLimit();
         int requested = config.children().maxForks();
@@ -350,6 +404,9 @@ public final class WsbridgeServer {
         }
         if (auth != null) {
             auth.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);

@@ -86,7 +86,7 @@ class ExamplesTest {
 
     @Test
     void theGreeterFromItsConfigFile() throws Exception {
-        try (TestServer server = TestServer.start("--config=examples/greeter.toml");
+        try (TestServer server = TestServer.start("--config=examples/greeter.toml", "--metrics=127.0.0.1:0");
              Client client = Client.connect(server.url("/"))) {
             greets(client, 30);
         }
