@@ -14,10 +14,18 @@ final class TlsHook {
     private TlsHook() {
     }
 
-    /** What puts TLS first on each connection's pipeline; a file that cannot be used is a ListenException. */
-    static Consumer<ChannelPipeline> load(Config.Tls tls) throws ListenException {
+    /**
+     * @param hook   puts TLS first on each connection's pipeline
+     * @param reload SIGHUP: reads the certificate and key again
+     */
+    record Loaded(Consumer<ChannelPipeline> hook, Runnable reload) {
+    }
+
+    /** The TLS set-up; a file that cannot be used is a ListenException. */
+    static Loaded load(Config.Tls tls) throws ListenException {
         try {
-            return ServerTls.pipelineHook(tls);
+            ServerTls server = ServerTls.load(tls);
+            return new Loaded(server::addTo, server::reload);
         } catch (TlsSetupException e) {
             throw new ListenException(e.getMessage(), e);
         }

@@ -70,6 +70,10 @@ public final class WsbridgeServer {
     private ProcessLauncher launcher;
     /** What serves WebSocket connections; null when there is no WebSocket endpoint. */
     private SessionStrategy sessions;
+    /** SIGHUP's TLS part: reads --sslcert/--sslkey again; null without --ssl. */
+    private Runnable tlsReload;
+    /** $NOTIFY_SOCKET (Type=notify); null without it. */
+    private SystemdHook.Notifier notifier;
     /** --metrics; null without it. */
     private MetricsSetup metrics;
     private volatile InetSocketAddress metricsAddress;
@@ -142,7 +146,9 @@ public final class WsbridgeServer {
         Consumer<ChannelPipeline> tls = null;
         if (config.tls().enabled()) {
             try {
-                tls = TlsHook.load(config.tls()); // loads the TLS classes only now
+                TlsHook.Loaded loaded = TlsHook.load(config.tls()); // loads the TLS classes only now
+                tls = loaded.hook();
+                tlsReload = loaded.reload();
             } catch (ListenException e) {
                 stopNow();
                 throw e;
@@ -180,6 +186,46 @@ public final class WsbridgeServer {
                 .childHandler(initializer);
 
         ServedContent.logServing(config);
+        if (environment.containsKey("LISTEN_FDS") && SystemdHook.activated(environment)) {
+            serveInherited(initializer);
+        } else {
+            bindConfigured(bootstrap, initializer);
+        }
+        if (metrics != null) {
+            listenForMetrics();
+        }
+        // Needs the native binding, which may still be loading: done off the start-up path.
+        launcher.runInBackground(this::raiseOpenFilesLimit);
+        LOG.debug("Transport {}, {} event loops", transport.name(), Transport.threads());
+        if (environment.containsKey("NOTIFY_SOCKET")) {
+            notifier = SystemdHook.notifier(environment);
+            if (notifier != null) {
+                notifier.notify("READY=1\nSTATUS=Serving\nMAINPID=" + ProcessHandle.current().pid());
+            }
+        }
+    }
+
+    /** Socket activation: the sockets systemd passed in, instead of --port/--address/--unixsocket. */
+    private void serveInherited(ServerInitializer initializer) throws ListenException {
+        List<SystemdHook.Served> inherited;
+        try {
+            inherited = SystemdHook.serve(environment, transport, loops, initializer, alloc, WATER_MARK);
+        } catch (ListenException e) {
+            stopNow();
+            throw e;
+        }
+        for (SystemdHook.Served s : inherited) {
+            if (s.unixPath() == null) {
+                listeners.add(s.channel());
+                ServedContent.logListening(config, describe((InetSocketAddress) s.channel().localAddress()));
+            } else {
+                otherListeners.add(s.channel());
+                LOG.info("Starting WebSocket server   : unix socket at {}", s.unixPath());
+            }
+        }
+    }
+
+    private void bindConfigured(ServerBootstrap bootstrap, ServerInitializer initializer) throws ListenException {
         List<InetSocketAddress> addresses = config.listen().tcp() ? bindAddresses() : List.of();
         for (InetSocketAddress address : addresses) {
             Channel bound = bind(bootstrap, address);
@@ -202,12 +248,6 @@ public final class WsbridgeServer {
                 listenForRedirects(addresses.get(i), ((InetSocketAddress) listeners.get(i).localAddress()).getPort());
             }
         }
-        if (metrics != null) {
-            listenForMetrics();
-        }
-        // Needs the native binding, which may still be loading: done off the start-up path.
-        launcher.runInBackground(this::raiseOpenFilesLimit);
-        LOG.debug("Transport {}, {} event loops", transport.name(), Transport.threads());
     }
 
     /**
@@ -352,6 +392,9 @@ public final class WsbridgeServer {
             return;
         }
         stopping = true;
+        if (notifier != null) {
+            notifier.notify("STOPPING=1");
+        }
         LOG.info("Shutting down: closing {} connections", connections.size());
         if (sessions != null) {
             sessions.shutdown();
@@ -386,16 +429,19 @@ public final class WsbridgeServer {
         stopNow();
     }
 
-    /** SIGHUP: read the authentication files again. Connections in flight are unaffected. */
+    /** SIGHUP: read the authentication files and the TLS certificate and key again; connections go on. */
     public void reload() {
         if (auth != null) {
             auth.reload();
+        }
+        if (tlsReload != null) {
+            tlsReload.run();
         }
     }
 
     /** Whether there is anything for SIGHUP to re-read (else SIGHUP keeps its default meaning). */
     public boolean reloadable() {
-        return config.auth().enabled();
+        return config.auth().enabled() || config.tls().enabled();
     }
 
     private void stopNow() {

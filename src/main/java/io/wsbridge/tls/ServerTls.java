@@ -24,9 +24,12 @@ public final class ServerTls {
     static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     private static final LogScope LOG = LogScope.of("server");
 
-    private final SslContext context;
+    private final Config.Tls files;
+    /** Replaced on SIGHUP ({@link #reload()}); each new connection takes the one in force. */
+    private volatile SslContext context;
 
-    private ServerTls(SslContext context) {
+    private ServerTls(Config.Tls files, SslContext context) {
+        this.files = files;
         this.context = context;
     }
 
@@ -37,11 +40,30 @@ public final class ServerTls {
      *                           certificate that do not belong together, ...)
      */
     public static Consumer<ChannelPipeline> pipelineHook(Config.Tls tls) throws TlsSetupException {
-        ServerTls server = new ServerTls(context(tls));
+        return load(tls)::addTo;
+    }
+
+    /** Reads and checks the files (see {@link #pipelineHook}); the result can {@link #reload()} them. */
+    public static ServerTls load(Config.Tls tls) throws TlsSetupException {
+        ServerTls server = new ServerTls(tls, context(tls));
         if (tls.ca() != null) {
             LOG.info("Mutual TLS enabled (client certs verified against {})", tls.ca());
         }
-        return server::addTo;
+        return server;
+    }
+
+    /**
+     * SIGHUP: reads the certificate, key and CA files again (a renewed certificate without a restart). New
+     * connections get the new context; connections in flight keep theirs. Files that do not work together are
+     * logged and the previous context stays.
+     */
+    public void reload() {
+        try {
+            context = context(files);
+            LOG.info("Re-read TLS certificate {} and key {} (SIGHUP)", files.cert(), files.key());
+        } catch (TlsSetupException e) {
+            LOG.error("Keeping the previous TLS certificate: {}", e.getMessage());
+        }
     }
 
     static SslContext context(Config.Tls tls) throws TlsSetupException {
@@ -71,7 +93,8 @@ public final class ServerTls {
         }
     }
 
-    private void addTo(ChannelPipeline pipeline) {
+    /** Puts TLS first on a new connection's pipeline. */
+    public void addTo(ChannelPipeline pipeline) {
         pipeline.addFirst("tls-log", new HandshakeFailureLog());
         pipeline.addFirst("tls", context.newHandler(pipeline.channel().alloc()));
     }

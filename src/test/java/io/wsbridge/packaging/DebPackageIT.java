@@ -77,6 +77,7 @@ class DebPackageIT {
             List<String> installed = List.of(sh("dpkg -L wsbridge").assertOk("dpkg -L").stdout().split("\n"));
             assertThat(installed).contains("/usr/bin/wsbridge", "/usr/share/wsbridge/wsbridge.jar",
                     "/usr/share/man/man1/wsbridge.1.gz", "/lib/systemd/system/wsbridge@.service",
+                    "/lib/systemd/system/wsbridge@.socket",
                     "/etc/wsbridge/example.toml", "/usr/share/bash-completion/completions/wsbridge",
                     "/usr/share/zsh/vendor-completions/_wsbridge", "/usr/share/doc/wsbridge/copyright",
                     "/usr/share/wsbridge/examples/greeter.sh");
@@ -138,7 +139,8 @@ class DebPackageIT {
             System.out.println("SKIPPED systemd-analyze verify: systemd-analyze is not installed");
             return;
         }
-        Commands.Result verify = sh("systemd-analyze verify /lib/systemd/system/wsbridge@.service");
+        Commands.Result verify = sh("systemd-analyze verify /lib/systemd/system/wsbridge@.service "
+                + "/lib/systemd/system/wsbridge@.socket");
         assertThat(verify.stdout() + verify.stderr()).isEmpty();
         assertThat(verify.code()).isZero();
     }

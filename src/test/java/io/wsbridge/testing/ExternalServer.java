@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -80,6 +81,48 @@ public final class ExternalServer implements AutoCloseable {
             // exit 3: the port was taken meanwhile; try another
         }
         throw new AssertionError("no free port after 5 attempts");
+    }
+
+    /** The command that runs this build's wsbridge: {@code java jvmOptions -cp ... io.wsbridge.Main args}. */
+    public static List<String> javaCommand(List<String> jvmOptions, List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("io.wsbridge.Main");
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    /**
+     * Runs {@code command} (which starts wsbridge, e.g. a wrapper that passes it sockets) with {@code extraEnv}
+     * added to this JVM's environment, and returns without waiting.
+     */
+    public static ExternalServer launchCommand(List<String> command, Map<String, String> extraEnv)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(extraEnv);
+        return new ExternalServer(pb.start(), -1);
+    }
+
+    /** Waits until an output line contains {@code fragment}; fails after {@code seconds} or if the process ends. */
+    public void awaitOutput(String fragment, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (output.stream().anyMatch(l -> l.contains(fragment))) {
+                return;
+            }
+            if (!process.isAlive()) {
+                Thread.sleep(50); // the collector's last lines
+                if (output.stream().anyMatch(l -> l.contains(fragment))) {
+                    return;
+                }
+                throw new AssertionError("exited " + process.exitValue() + " before '" + fragment + "': " + output);
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no '" + fragment + "' within " + seconds + " s: " + output);
     }
 
     public static int freePort() throws IOException {
