@@ -22,5 +22,7 @@ rm -f "$raw"
     -jar "$jar" --address=127.0.0.1 --port='{port}' --loglevel=access /bin/cat
 # Left out: lambdas implementing picocli's interfaces (picocli is Java 5 bytecode; archiving such a lambda
 # crashes Java 17's dump, JDK-8274944, fixed in 18) and dynamic proxies (generated afresh in every run).
-grep -v -e '^@lambda-proxy .*Lpicocli/' -e 'jdk/proxy' "$raw" > "$target/wsbridge.classlist"
+# And constant-pool hints (@cp lines, written from Java 24 on): Java 17 rejects a list that has any ("class list
+# format error") and would run without an archive, so a build on Java 25 makes a list every Java 17+ can use.
+grep -v -e '^@lambda-proxy .*Lpicocli/' -e 'jdk/proxy' -e '^@cp ' "$raw" > "$target/wsbridge.classlist"
 echo "build-extras: $(grep -c -v '^@' "$target/wsbridge.classlist") classes in $target/wsbridge.classlist, docs in $target/docs"

@@ -43,10 +43,18 @@ final class StartupPreload {
         "io.wsbridge.framing.LineFramer",
         "io.wsbridge.utf8.Utf8Sanitizer",
         "io.wsbridge.process.epoll.PosixSpawner",
+        "io.wsbridge.process.KillLadder",
+    };
+    /**
+     * Classes whose static set-up calls into Netty's epoll library (PipeWriter reads Limits.IOV_MAX, a JNI
+     * method): initialised only once Epoll has loaded that library. Run before it, the set-up fails with an
+     * UnsatisfiedLinkError, and a class whose set-up failed stays unusable for the life of the JVM, so the
+     * server could not even create its listening channel (it needs Limits too).
+     */
+    static final String[] FIRST_CONNECTION_EPOLL_PROCESS = {
         "io.wsbridge.process.epoll.EpollChildProcess",
         "io.wsbridge.process.epoll.PipeReader",
         "io.wsbridge.process.epoll.PipeWriter",
-        "io.wsbridge.process.KillLadder",
     };
 
     private final Thread logging;
@@ -72,6 +80,10 @@ final class StartupPreload {
         daemon("wsbridge-preload-spawn", () -> {
             PosixStarter.preload();
             initialize(FIRST_CONNECTION_PROCESS);
+            // Waits for the epoll thread if it is still loading the library (class set-up is thread-safe).
+            if (Epoll.isAvailable()) {
+                initialize(FIRST_CONNECTION_EPOLL_PROCESS);
+            }
         });
         daemon("wsbridge-preload-epoll", () -> {
             Epoll.isAvailable();

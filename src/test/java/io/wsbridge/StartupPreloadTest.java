@@ -9,8 +9,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** StartupPreload names classes as strings (and ignores missing ones): a rename must not leave one behind. */
 class StartupPreloadTest {
     static Stream<String> preloaded() {
-        return Stream.concat(Stream.of(StartupPreload.FIRST_CONNECTION_HTTP),
-                Stream.of(StartupPreload.FIRST_CONNECTION_PROCESS));
+        return Stream.of(StartupPreload.FIRST_CONNECTION_HTTP, StartupPreload.FIRST_CONNECTION_PROCESS,
+                StartupPreload.FIRST_CONNECTION_EPOLL_PROCESS).flatMap(Stream::of);
     }
 
     @ParameterizedTest

@@ -26,6 +26,12 @@ public final class StreamingFrameDecoder extends ByteToMessageDecoder {
     private static final int OP_CLOSE = 8;
     private static final int OP_PING = 9;
     private static final int OP_PONG = 10;
+    /**
+     * Whether PlatformDependent's raw memory access works: it needs sun.misc.Unsafe, which Netty 4.2 leaves
+     * alone from Java 25 on (io.netty.noUnsafe defaults to true there), while a direct buffer still reports a
+     * memory address. Without it, unmasking goes through the buffer's own accessors.
+     */
+    private static final boolean UNSAFE_MEMORY = PlatformDependent.hasUnsafe();
 
     private enum State { HEADER, DATA, CONTROL, FAILED }
 
@@ -219,7 +225,7 @@ public final class StreamingFrameDecoder extends ByteToMessageDecoder {
         int shift = (int) (maskOffset & 3);
         int rotated = shift == 0 ? mask : Integer.rotateLeft(mask, shift * 8);
         long mask64 = ((long) rotated << 32) | (rotated & 0xffffffffL);
-        if (payload.hasMemoryAddress()) {
+        if (UNSAFE_MEMORY && payload.hasMemoryAddress()) {
             // Straight on the memory: the ByteBuf accessors' bounds checks cost more than the XOR itself.
             long address = payload.memoryAddress();
             long nativeMask = PlatformDependent.BIG_ENDIAN_NATIVE_ORDER ? mask64 : Long.reverseBytes(mask64);

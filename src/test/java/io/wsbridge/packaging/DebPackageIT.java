@@ -89,6 +89,7 @@ class DebPackageIT {
             assertThat(sh("cd / && wsbridge --version").assertOk("wsbridge --version").stdout())
                     .startsWith("wsbridge " + Version.number() + " (Java ");
             classDataArchiveWasMadeForTheInstalledJava();
+            runsQuietlyOnTheJavaOfThisTestRun();
             manPageRenders();
             unitIsValid();
             assertThat(sh("wsbridge --config=/etc/wsbridge/example.toml --printconfig").assertOk("example config")
@@ -122,6 +123,22 @@ class DebPackageIT {
         sh("dpkg-trigger --no-await /usr/lib/jvm").assertOk("dpkg-trigger");
         dpkg("--triggers-only --pending").assertOk("dpkg --triggers-only");
         assertThat(archive).as("made again by the trigger").exists();
+    }
+
+    /**
+     * /usr/bin/wsbridge with JAVA_HOME set to the Java running this test (17, or 25 in the CI's second run):
+     * on 22+ the launcher allows native access, and the archive it makes for that Java fits it, so neither the
+     * first start (which makes the archive) nor the second prints anything but the version.
+     */
+    private static void runsQuietlyOnTheJavaOfThisTestRun() throws Exception {
+        for (String run : List.of("first", "second")) {
+            Commands.Result r = sh("cd / && JAVA_HOME='" + System.getProperty("java.home") + "' wsbridge --version")
+                    .assertOk("JAVA_HOME=... wsbridge --version");
+            assertThat(r.stdout()).as(run).startsWith("wsbridge " + Version.number() + " (Java "
+                    + Runtime.version().feature());
+            assertThat(r.stdout().lines()).as(run + ": one line, no JVM messages").hasSize(1);
+            assertThat(r.stderr()).as(run).isEmpty();
+        }
     }
 
     private static void manPageRenders() throws Exception {

@@ -75,13 +75,14 @@ class DistArchiveIT {
     void runsWithoutAnyJavaAndMakesItsClassDataArchiveOnTheFirstRun() throws Exception {
         String launcher = top.resolve("bin/wsbridge").toString();
         Commands.Result first = Commands.run(List.of(launcher, "--version"), noJava, dir, 60).assertOk("--version");
-        assertThat(first.stdout()).startsWith("wsbridge " + Version.number() + " (Java 17");
+        assertThat(first.stdout()).startsWith("wsbridge " + Version.number() + " (Java " + Runtime.version().feature());
         assertThat(first.stderr()).isEmpty();
         assertThat(top.resolve("lib/wsbridge.jsa")).exists();
-        // keyed to the jar and the java that made it (an archive only fits that JVM)
+        // keyed to the jar, the java that made it and its native-access flag (an archive only fits that JVM)
         assertThat(Files.readString(top.resolve("lib/wsbridge.jsa.for")).trim())
                 .isEqualTo(top.resolve("lib/wsbridge.jar").toRealPath() + " "
-                        + top.resolve("runtime/bin/java").toRealPath());
+                        + top.resolve("runtime/bin/java").toRealPath()
+                        + (Runtime.version().feature() >= 22 ? " --enable-native-access=ALL-UNNAMED" : ""));
         // -Xshare:on fails instead of falling back: the archive fits this runtime and this place.
         Map<String, String> strict = new HashMap<>(noJava);
         strict.put("JAVA_OPTS", "-Xshare:on");

@@ -32,7 +32,7 @@ public final class ExternalServer implements AutoCloseable {
     /** Runs {@code java jvmOptions io.wsbridge.Main args} and returns without waiting. */
     public static ExternalServer launch(List<String> jvmOptions, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(java());
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -44,8 +44,7 @@ public final class ExternalServer implements AutoCloseable {
 
     /** Starts a server on a free 127.0.0.1 port and waits until it accepts connections. */
     public static ExternalServer start(List<String> jvmOptions, String... args) throws Exception {
-        List<String> base = new ArrayList<>();
-        base.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> base = new ArrayList<>(java());
         base.addAll(jvmOptions);
         base.add("-cp");
         base.add(System.getProperty("java.class.path"));
@@ -85,8 +84,7 @@ public final class ExternalServer implements AutoCloseable {
 
     /** The command that runs this build's wsbridge: {@code java jvmOptions -cp ... io.wsbridge.Main args}. */
     public static List<String> javaCommand(List<String> jvmOptions, List<String> args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>(java());
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -123,6 +121,12 @@ public final class ExternalServer implements AutoCloseable {
             Thread.sleep(10);
         }
         throw new AssertionError("no '" + fragment + "' within " + seconds + " s: " + output);
+    }
+
+    /** The java of this test run, allowed native access from Java 22 on (as bin/wsbridge allows it). */
+    private static List<String> java() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Runtime.version().feature() >= 22 ? List.of(java, "--enable-native-access=ALL-UNNAMED") : List.of(java);
     }
 
     public static int freePort() throws IOException {

@@ -1,0 +1,151 @@
+package io.wsbridge.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.wsbridge.testing.Client;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged server started through bin/wsbridge on the Java that runs this test (JAVA_HOME is set to it), as
+ * a user starts it: the CI runs the suite on Java 17 and again on Java 25, so both are tried. On Java 25 a
+ * first message longer than a few bytes used to be answered with 1011 (unmasking used sun.misc.Unsafe, which
+ * Netty 4.2 leaves alone there), and about one start in six died with "Unable to create Channel" (a start-up
+ * thread set up a class that needs the epoll library before it was loaded).
+ */
+@Timeout(300)
+class JavaRuntimeIT {
+    private static final Path TOP = Path.of("").toAbsolutePath();
+    private static final Path LAUNCHER = TOP.resolve("bin/wsbridge");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void messagesSentRightAfterTheHandshakeComeBack() throws Exception {
+        try (Server server = Server.start(dir, "cat")) {
+            try (Client client = Client.connect(server.url())) {
+                for (int length : new int[] {1, 7, 8, 9, 100, 125, 126, 65_535, 65_536, 200_000}) {
+                    String text = "abcdefghij".repeat(length / 10 + 1).substring(0, length);
+                    client.send(text);
+                    assertThat(client.nextText(20)).as("echo of %d characters", length).isEqualTo(text);
+                }
+            }
+            assertThat(server.stop()).isZero();
+            assertThat(server.stderr()).as("nothing on stderr (no JVM or library warnings)").isEmpty();
+            assertThat(server.stdout()).as("only wsbridge's log on stdout").doesNotContain("WARNING:", "[error]",
+                    "[warning]");
+        }
+    }
+
+    @Test
+    void binaryMessagesSentRightAfterTheHandshakeComeBack() throws Exception {
+        try (Server server = Server.start(dir, "--binary", "cat")) {
+            try (Client client = Client.connect(server.url())) {
+                byte[] data = new byte[70_000];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (byte) (i * 31);
+                }
+                client.sendBinary(data);
+                java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+                while (got.size() < data.length) {
+                    Client.Event e = client.next(20);
+                    assertThat(e).as("binary echo").isInstanceOf(Client.Binary.class);
+                    got.writeBytes(((Client.Binary) e).data());
+                }
+                assertThat(got.toByteArray()).isEqualTo(data);
+            }
+            assertThat(server.stop()).isZero();
+            assertThat(server.stderr()).isEmpty();
+        }
+    }
+
+    @Test
+    void startsAndStopsFiftyTimesInARow() throws Exception {
+        for (int i = 1; i <= 50; i++) {
+            try (Server server = Server.start(dir, "cat")) {
+                try (Client client = Client.connect(server.url())) {
+                    client.send("start " + i + " of 50");
+                    assertThat(client.nextText(20)).as("echo on start %d", i).isEqualTo("start " + i + " of 50");
+                }
+                assertThat(server.stop()).as("exit code of start %d", i).isZero();
+                assertThat(server.stderr()).as("stderr of start %d", i).isEmpty();
+                assertThat(server.stdout()).as("stdout of start %d", i).doesNotContain("WARNING:", "[error]",
+                        "[warning]");
+            }
+        }
+    }
+
+    /** bin/wsbridge on a free 127.0.0.1 port, stdout and stderr in files of their own. */
+    private record Server(Process process, int port, Path out, Path err) implements AutoCloseable {
+        static Server start(Path dir, String... args) throws Exception {
+            for (int attempt = 0; attempt < 5; attempt++) {
+                int port;
+                try (ServerSocket s = new ServerSocket(0)) {
+                    port = s.getLocalPort();
+                }
+                Path out = Files.createTempFile(dir, "stdout", ".txt");
+                Path err = Files.createTempFile(dir, "stderr", ".txt");
+                List<String> cmd = new java.util.ArrayList<>(List.of(LAUNCHER.toString(), "--port=" + port,
+                        "--address=127.0.0.1"));
+                cmd.addAll(List.of(args));
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+                pb.environment().remove("JAVA_OPTS");
+                pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+                Server server = new Server(pb.start(), port, out, err);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (System.nanoTime() < deadline && server.process.isAlive()
+                        && !Files.readString(out).contains("Starting WebSocket server")) {
+                    Thread.sleep(10);
+                }
+                if (Files.readString(out).contains("Starting WebSocket server")) {
+                    return server;
+                }
+                server.close();
+                String log = Files.readString(out) + Files.readString(err);
+                if (!log.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
+                    throw new AssertionError("server did not start (exit "
+                            + (server.process.isAlive() ? "none" : server.process.exitValue()) + "): " + log);
+                }
+                // the port was taken meanwhile: another one
+            }
+            throw new AssertionError("no free port after 5 attempts");
+        }
+
+        String url() {
+            return "ws://127.0.0.1:" + port + "/";
+        }
+
+        /** SIGTERM, then the exit code. */
+        int stop() throws Exception {
+            new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                throw new AssertionError("still running 20 s after SIGTERM: " + Files.readString(out));
+            }
+            return process.exitValue();
+        }
+
+        String stdout() throws IOException {
+            return Files.readString(out, StandardCharsets.UTF_8);
+        }
+
+        String stderr() throws IOException {
+            return Files.readString(err, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (process.isAlive()) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
