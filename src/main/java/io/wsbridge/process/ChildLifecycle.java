@@ -190,6 +190,9 @@ public final class ChildLifecycle implements ChildListener {
         }
         released = true;
         ladder.cancel();
+        // The exit and the end of stdout may be seen in one loop turn before stderr is read: what the child
+        // wrote there is in the pipe already, so it reaches the owner (its log) before the pipe is closed.
+        child.drainStderr();
         child.release();
         owner.released();
     }

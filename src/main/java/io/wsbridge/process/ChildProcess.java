@@ -46,6 +46,13 @@ public interface ChildProcess {
      */
     void watchExit();
 
+    /**
+     * Hands what the child's stderr pipe holds right now to {@link ChildListener#stderr}, paused or not. Once
+     * the child has exited, everything it wrote is in the pipe: called before {@link #release()}, nothing it
+     * said is lost even when its exit and end of stdout were seen before its stderr was read.
+     */
+    void drainStderr();
+
     /** Closes every pipe; the child itself is not signalled, but will still be reaped. Idempotent. */
     void release();
 }

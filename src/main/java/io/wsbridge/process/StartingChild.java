@@ -178,6 +178,13 @@ final class StartingChild implements ChildProcess {
     }
 
     @Override
+    public void drainStderr() {
+        if (real != null) {
+            real.drainStderr();
+        }
+    }
+
+    @Override
     public void release() {
         if (real != null) {
             real.release();

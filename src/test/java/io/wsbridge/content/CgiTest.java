@@ -326,6 +326,20 @@ class CgiTest {
         assertThat(marker).doesNotExist();
     }
 
+    @Test
+    void stderrWrittenJustBeforeTheScriptExitsIsNeverLost() throws Exception {
+        // The exit and the end of stdout can be seen in one loop turn before stderr is read; whatever the
+        // order, the line is logged (50 tries: the order varies from request to request).
+        try (LogCapture log = LogCapture.of("stderr")) {
+            for (int i = 1; i <= 50; i++) {
+                assertThat(RawHttp.get(server.port(), "/failing.sh").text()).isEqualTo("partial\n");
+                int expected = i;
+                Waits.until(Duration.ofSeconds(5), () -> log.lines().stream().filter(l -> l.startsWith("oops")).count()
+                        >= expected, "stderr of request " + i + " logged");
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "/noexec.sh", "/.hidden.sh", "/out.sh", "/outdir/evil.sh", "/../outside/evil.sh", "/%2e%2e/outside/evil.sh",
@@ -348,6 +362,9 @@ class CgiTest {
         try (TestServer limited = TestServer.start("--maxforks=1", "--cgidir=" + dir, "--header-http=X-H: 1",
                 ws.toString())) {
             assertThat(RawHttp.get(limited.port(), "/quick.sh").text()).isEqualTo("quick");
+            // The response ends when the script's stdout does; its slot is free once it has been reaped, a
+            // moment later (connecting at once got 429 now and then).
+            Waits.until(Duration.ofSeconds(5), () -> limited.liveChildren() == 0, "quick.sh reaped");
             try (Client c = Client.connect(limited.url("/"))) {
                 assertThat(c.nextText(10)).isEqualTo("ready");
                 RawHttp.Response full = RawHttp.get(limited.port(), "/quick.sh");

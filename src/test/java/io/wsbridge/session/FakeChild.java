@@ -87,6 +87,10 @@ final class FakeChild implements ChildProcess {
     }
 
     @Override
+    public void drainStderr() {
+    }
+
+    @Override
     public void release() {
         releases++;
     }

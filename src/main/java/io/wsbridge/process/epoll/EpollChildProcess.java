@@ -145,6 +145,11 @@ final class EpollChildProcess implements ChildProcess {
     }
 
     @Override
+    public void drainStderr() {
+        stderr.drain();
+    }
+
+    @Override
     public void release() {
         stdin.close();
         stdout.close();

@@ -95,6 +95,16 @@ final class PipeReader implements EpollIoHandle {
         }
     }
 
+    /** Reads what the pipe holds now (one bounded burst), even while paused. */
+    void drain() {
+        if (!closed) {
+            boolean wasPaused = paused;
+            paused = false;
+            readBurst();
+            paused = paused || wasPaused;
+        }
+    }
+
     boolean isClosed() {
         return closed;
     }

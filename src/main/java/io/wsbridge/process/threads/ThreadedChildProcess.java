@@ -233,6 +233,11 @@ final class ThreadedChildProcess implements ChildProcess {
     }
 
     @Override
+    public void drainStderr() {
+        // the stderr thread reads until end of file whatever happens; release does not close the pipe
+    }
+
+    @Override
     public void release() {
         closeStdin();
         resumeStdout();
