@@ -28,7 +28,9 @@ public final class LogCapture implements AutoCloseable {
     /** The messages so far, formatted, with their key/value pairs appended as key='value'. */
     public List<String> lines() {
         List<String> out = new ArrayList<>();
-        synchronized (appender.list) {
+        // AppenderBase.doAppend is synchronized on the appender: so is this, or a line logged on an event loop
+        // while a test polls would throw ConcurrentModificationException here (it did, now and then).
+        synchronized (appender) {
             for (ILoggingEvent e : appender.list) {
                 StringBuilder line = new StringBuilder(e.getFormattedMessage());
                 if (e.getKeyValuePairs() != null) {
