@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,21 @@ class JavaRuntimeIT {
 
     @TempDir
     Path dir;
+
+    /**
+     * The first start of a new jar on a Java makes the class-data-sharing archive (a second or so, but tens of
+     * seconds on a machine busy with other builds): made here once, so that the tests time server starts.
+     */
+    @BeforeAll
+    static void classDataArchiveMade() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "--version").redirectErrorStream(true);
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("bin/wsbridge --version within 180 s").isTrue();
+        assertThat(out).startsWith("wsbridge ");
+    }
 
     @Test
     void messagesSentRightAfterTheHandshakeComeBack() throws Exception {
@@ -101,7 +117,7 @@ class JavaRuntimeIT {
                 pb.environment().remove("JAVA_OPTS");
                 pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
                 Server server = new Server(pb.start(), port, out, err);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (System.nanoTime() < deadline && server.process.isAlive()
                         && !Files.readString(out).contains("Starting WebSocket server")) {
                     Thread.sleep(10);
@@ -109,11 +125,12 @@ class JavaRuntimeIT {
                 if (Files.readString(out).contains("Starting WebSocket server")) {
                     return server;
                 }
+                String exit = server.process.isAlive() ? "still starting after 60 s" : "exit "
+                        + server.process.exitValue();
                 server.close();
                 String log = Files.readString(out) + Files.readString(err);
                 if (!log.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
-                    throw new AssertionError("server did not start (exit "
-                            + (server.process.isAlive() ? "none" : server.process.exitValue()) + "): " + log);
+                    throw new AssertionError("server did not start (" + exit + "): " + log);
                 }
                 // the port was taken meanwhile: another one
             }
@@ -143,6 +160,8 @@ class JavaRuntimeIT {
 
         @Override
         public void close() throws Exception {
+            // the launcher's children too (a JVM making the archive, before the launcher execs the server)
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             if (process.isAlive()) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
