@@ -86,7 +86,9 @@ class LifecycleTest {
                 cat > /dev/null
                 echo "clean exit" >> %1$s
                 """.formatted(dir.resolve("polite.log")));
-        try (TestServer server = TestServer.start(script.toString());
+        // SIGINT would follow 100 ms + --closems after end of input: 2 s of it, so that a loaded machine (which
+        // took over 100 ms to run the script's last two commands) does not decide the outcome.
+        try (TestServer server = TestServer.start("--closems=2000", script.toString());
              Client client = Client.connect(server.url("/"))) {
             assertThat(client.nextText(10)).isEqualTo("ready");
             client.closeNormally();

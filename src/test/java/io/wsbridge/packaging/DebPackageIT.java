@@ -6,8 +6,11 @@ import io.wsbridge.cli.Version;
 import io.wsbridge.testing.Client;
 import io.wsbridge.testing.Commands;
 import io.wsbridge.testing.ExternalServer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * postinst (and again by the Java trigger), then dpkg -r and dpkg -P leave nothing behind. Needs root and
  * dpkg, as CI has; skipped, saying so, otherwise or when the package was not built.
  */
-@Timeout(300)
+@Timeout(600)
 class DebPackageIT {
     private static final Path DEB = Path.of("target", "wsbridge_" + Version.number() + "_all.deb").toAbsolutePath();
     private static final Map<String, String> SYSTEM = Map.of(
@@ -33,6 +36,9 @@ class DebPackageIT {
             "/usr/share/man", "/usr/share/man/man1", "/usr/share/bash-completion",
             "/usr/share/bash-completion/completions", "/usr/share/zsh", "/usr/share/zsh/vendor-completions",
             "/etc", "/lib", "/lib/systemd", "/lib/systemd/system");
+
+    /** Held while this test has the package installed (see machineWide). */
+    private static final Path MACHINE_LOCK = Path.of("/tmp/wsbridge-debpackageit.lock");
 
     @TempDir
     Path dir;
@@ -71,6 +77,33 @@ class DebPackageIT {
         if (!"root".equals(System.getProperty("user.name")) || !Commands.onPath("dpkg")) {
             skip("needs root and dpkg to install a package");
         }
+        try (FileChannel lockFile = FileChannel.open(MACHINE_LOCK, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+             FileLock ignored = machineWide(lockFile)) {
+            installRunUninstall();
+        }
+    }
+
+    /**
+     * The package is installed into the one system: two test runs on one machine (two checkouts) must not
+     * install and purge it under each other (one run's purge deleted the other's CDS archive mid-test). The
+     * second waits, at most four minutes, for the first to finish with it.
+     */
+    private static FileLock machineWide(FileChannel lockFile) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        while (true) {
+            FileLock lock = lockFile.tryLock();
+            if (lock != null) {
+                return lock;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("another test run held " + MACHINE_LOCK + " for four minutes");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private void installRunUninstall() throws Exception {
         dpkg("-P wsbridge"); // what an interrupted earlier run may have left
         try {
             dpkg("-i '" + DEB + "'").assertOk("dpkg -i");
