@@ -91,8 +91,7 @@ public final class ProcessPerRoom implements SessionStrategy {
                             .error("Max of possible forks already active, upgrade rejected");
                     throw new Refusal(429, "Too Many Requests");
                 }
-                room = newRoom(key, request, target);
-                rooms.put(key, room);
+                room = add(newRoom(key, request, target));
             } else if (settings.maxClients() > 0 && room.reservations >= settings.maxClients()) {
                 LogScope.of("http").with("url", request.url()).error("Room {} is full, upgrade rejected", key);
                 throw new Refusal(429, "Too Many Requests: the room is full");
@@ -130,6 +129,14 @@ public final class ProcessPerRoom implements SessionStrategy {
     /** Whether rooms end with their last client whatever --roomlinger says. */
     boolean shuttingDown() {
         return shuttingDown;
+    }
+
+    /** Puts a new room in service. */
+    Room add(Room room) {
+        synchronized (rooms) {
+            rooms.put(room.key, room);
+            return room;
+        }
     }
 
     /** A client of the room is gone, or will not come: true when nobody is left or coming. */
