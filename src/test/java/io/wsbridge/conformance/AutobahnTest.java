@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
  * handling, limits) against the real server echoing through {@code cat}: text cases in line mode, binary
  * cases with {@code --framing=lengthprefixed} (line mode has no binary message boundaries). Every case must
  * be OK, NON-STRICT or INFORMATIONAL; a summary per case group is printed, the HTML report is left in
- * target/autobahn-*. The suite is Python run by Jython inside this JVM (no Python 2 needed).
+ * target/autobahn-*. The suite is Python run by Jython (no Python 2 needed), in a JVM of its own.
  *
  * <p>Excluded: 12.* and 13.* (permessage-deflate, which wsbridge offers with --compress): the testsuite in the
  * plugin's artifact is 0.6.4, which predates those groups (it names the category, but has no such cases; an
