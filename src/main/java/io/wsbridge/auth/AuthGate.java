@@ -26,7 +26,7 @@ import java.util.Map;
  * that was ours; refused, it is answered here (401/403/503) and logged at ACCESS with the reason, never the
  * secret. The body parts that arrive meanwhile wait with it (bounded).
  */
-final class AuthGate extends ChannelInboundHandlerAdapter {
+final class AuthGate extends ChannelInboundHandlerAdapter implements Identity.Source {
     private static final int MAX_WAITING_PARTS = 64;
 
     private final Authenticator authenticator;
@@ -38,6 +38,8 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
     private HttpRequest pending;
     /** A refused request's body is still arriving: dropped. */
     private boolean discarding;
+    /** Who the request let through last is (AUTH_TYPE, REMOTE_USER), read by the router's RequestInfos. */
+    private Identity identity;
 
     AuthGate(Authenticator authenticator, RequestIds ids, boolean tls, TrustedProxies proxies) {
         this.authenticator = authenticator;
@@ -55,7 +57,7 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
             }
             discarding = false;
             pending = request;
-            ctx.channel().attr(Identity.KEY).set(null);
+            identity = null;
             Credentials credentials = Credentials.take(request, authenticator.takesTokens());
             RequestInfo info = RequestInfos.from(ctx.channel(), request, ids.next(), tls, proxies);
             authenticator.decide(info, credentials, ctx.channel().eventLoop(), d -> decided(ctx, request, info, d));
@@ -90,7 +92,7 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
             if (allow.consumedCredential()) {
                 request.headers().remove(HttpHeaderNames.AUTHORIZATION);
             }
-            ctx.channel().attr(Identity.KEY).set(new Identity(allow.authType(), allow.user()));
+            identity = new Identity(allow.authType(), allow.user());
             ctx.fireChannelRead(request);
             HttpContent part;
             while ((part = waiting.poll()) != null) {
@@ -124,6 +126,11 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
         while ((part = waiting.poll()) != null) {
             ReferenceCountUtil.release(part);
         }
+    }
+
+    @Override
+    public Identity identity() {
+        return identity;
     }
 
     @Override

@@ -17,7 +17,7 @@ import java.util.List;
  * @param children  how child processes are run (--passenv, --closems, --maxforks, --reverselookup)
  * @param logLevel  least severe level that is logged
  * @param rooms     --rooms: one program per room instead of one per connection, and how rooms behave
- * @param auth      who is let in at all (--basicauth, --tokenfile, --authurl); {@link Auth#OFF} without them
+ * @param auth      who is let in at all (--basicauth, --tokenfile, --authurl); null without them
  * @param metrics   --metrics: where /metrics, /healthz and /readyz are served, or null
  */
 public record Config(
@@ -35,7 +35,7 @@ public record Config(
 
     public Config(Listen listen, Tls tls, Endpoints endpoints, WebSocket websocket, Access access, Headers headers,
                   Children children, LogLevel logLevel) {
-        this(listen, tls, endpoints, websocket, access, headers, children, logLevel, Rooms.OFF, Auth.OFF, null);
+        this(listen, tls, endpoints, websocket, access, headers, children, logLevel, Rooms.OFF, null, null);
     }
 
     /** What happens to a room's client whose outgoing queue is full (--slowclient). */
@@ -197,11 +197,6 @@ public record Config(
      * @param cacheMs    --authcachems, 0 for no cache
      */
     public record Auth(Path basicAuth, Path tokenFile, java.net.URI url, String realm, long timeoutMs, long cacheMs) {
-        public static final Auth OFF = new Auth(null, null, null, "wsbridge", 2000, 0);
-
-        public boolean enabled() {
-            return basicAuth != null || tokenFile != null || url != null;
-        }
     }
 
     /**

@@ -229,15 +229,29 @@ public final class ConfigParser {
         if (o.authCacheMs < 0) {
             throw invalid("Invalid --authcachems " + o.authCacheMs + ": must not be negative.");
         }
-        if (o.authRealm.isEmpty() || o.authRealm.chars().anyMatch(c -> c == '"' || c == '\\' || c < 0x20)) {
+        if (!quotable(o.authRealm)) {
             throw invalid("Invalid --authrealm '" + o.authRealm + "': no quotes, backslashes or control characters.");
         }
         if (!any) {
-            return Config.Auth.OFF;
+            return null; // and no Auth class loaded
         }
         return new Config.Auth(o.basicAuth == null ? null : Options.readableFile("--basicauth", o.basicAuth),
                 o.tokenFile == null ? null : Options.readableFile("--tokenfile", o.tokenFile),
                 o.authUrl == null ? null : Options.authUrl(o.authUrl), o.authRealm, o.authTimeoutMs, o.authCacheMs);
+    }
+
+    /** Fits in a quoted WWW-Authenticate parameter as it is (a plain loop: no stream classes at start-up). */
+    private static boolean quotable(String realm) {
+        if (realm.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < realm.length(); i++) {
+            char c = realm.charAt(i);
+            if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Config.Tls tls(CliOptions o) throws ConfigException {

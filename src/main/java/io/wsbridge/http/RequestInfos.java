@@ -37,7 +37,8 @@ public final class RequestInfos {
         Peer local = peer(channel.localAddress());
         String client = proxies.isEmpty() ? remote.addr : proxies.clientAddress(remote.addr,
                 request.headers().getAll("X-Forwarded-For"), request.headers().get("X-Real-IP"));
-        Identity who = channel.hasAttr(Identity.KEY) ? channel.attr(Identity.KEY).get() : null;
+        Object gate = channel.pipeline().get(Identity.STAGE); // a constant: inlined, loads nothing
+        Identity who = gate == null ? null : ((Identity.Source) gate).identity();
         return new RequestInfo(id, request.method().name(), uri, path, rawQuery,
                 request.protocolVersion().text(), headers, client, remote.port, local.addr, local.port, tls,
                 who == null ? "" : who.authType(), who == null ? "" : who.user());

@@ -159,14 +159,14 @@ public final class WsbridgeServer {
             perAddress = new PerAddressLimit(config.access().maxPerIp());
             stages.add(new ServerInitializer.RequestStage("per-address", perAddress::newStage));
         }
-        if (config.auth().enabled()) {
+        if (config.auth() != null) {
             try {
                 auth = AuthHook.load(config.auth(), transport.socketChannel()); // auth classes only now
             } catch (ListenException e) {
                 stopNow();
                 throw e;
             }
-            stages.add(new ServerInitializer.RequestStage("auth", auth::newGate));
+            stages.add(new ServerInitializer.RequestStage(io.wsbridge.http.Identity.STAGE, auth::newGate));
         }
         ServerInitializer initializer = new ServerInitializer(connections, sessions, content.policy(),
                 content.headers(), content.endpoints(), config.websocket().maxFrameSize(), tls,
@@ -441,7 +441,7 @@ public final class WsbridgeServer {
 
     /** Whether there is anything for SIGHUP to re-read (else SIGHUP keeps its default meaning). */
     public boolean reloadable() {
-        return config.auth().enabled() || config.tls().enabled();
+        return config.auth() != null || config.tls().enabled();
     }
 
     private void stopNow() {
