@@ -76,17 +76,17 @@ class LauncherIT {
     }
 
     @Test
-    void leanJvmDefaultsQuickCompilerOnlyUnlessTls() throws Exception {
+    void leanJvmDefaultsQuickCompilerOnlyUnlessTlsOrBcrypt() throws Exception {
         Map<String, String> flags = Map.of("JAVA_OPTS", "-XX:+PrintFlagsFinal");
         Result plain = run(dir, flags, LAUNCHER.toString(), "--version");
         assertThat(plain.code()).isZero();
         assertThat(flag(plain.stdout(), "TieredStopAtLevel")).isEqualTo("1");
         assertThat(flag(plain.stdout(), "UseSerialGC")).isEqualTo("true");
         assertThat(flag(plain.stdout(), "MaxNewSize")).isEqualTo(Long.toString(8L << 20));
-        for (String ssl : List.of("--ssl", "-ssl=true")) {
-            Result tls = run(dir, flags, LAUNCHER.toString(), ssl, "--version");
-            assertThat(flag(tls.stdout(), "TieredStopAtLevel")).as(ssl + ": ciphers get the optimising compiler")
-                    .isEqualTo("4");
+        for (String computing : List.of("--ssl", "-ssl=true", "--basicauth=users.htpasswd")) {
+            Result r = run(dir, flags, LAUNCHER.toString(), computing, "--version");
+            assertThat(flag(r.stdout(), "TieredStopAtLevel")).as(computing + ": ciphers and bcrypt get the "
+                    + "optimising compiler").isEqualTo("4");
         }
         Result off = run(dir, flags, LAUNCHER.toString(), "--ssl=false", "--version");
         assertThat(flag(off.stdout(), "TieredStopAtLevel")).isEqualTo("1");
