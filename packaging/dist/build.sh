@@ -8,6 +8,7 @@
 #     lib/wsbridge.jar              the program
 #     lib/wsbridge.classlist        class list for class data sharing: on the first run the launcher makes
 #                                   lib/wsbridge.jsa from it, for this directory and this runtime
+#     lib/wsbridge.aot              with a Java 25+ runtime: its AOT cache, from a training run (used instead)
 #     runtime/                      the trimmed Java runtime
 #     share/man/man1/wsbridge.1     man page
 #     share/bash-completion/completions/wsbridge, share/zsh/site-functions/_wsbridge
@@ -43,6 +44,17 @@ cp "$target/docs/completion/_wsbridge" "$stage/share/zsh/site-functions/_wsbridg
 cp -R "$top/examples" "$stage/examples"
 cp "$top/README.md" "$stage/README.md"
 "$stage/runtime/bin/java" -jar "$jar" --license > "$stage/LICENSE"
+
+# A runtime of Java 25 or later gets an AOT cache (JEP 483/514/515): a training run of the packaged server on it,
+# through the launcher with its defaults, serving 100 real sessions (each spawning /bin/cat) and a plain HTTP
+# request; the JVM writes lib/wsbridge.aot when it exits. The launcher uses it on that runtime.
+feature=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$stage/runtime/release")
+if [ "${feature:-0}" -ge 25 ]; then
+  "${jdk_bin}java" "$top/packaging/tools/FirstEcho.java" --sessions 100 -- env -u JAVA_HOME \
+      JAVA_OPTS="-XX:AOTCacheOutput=$stage/lib/wsbridge.aot -Xlog:aot*=warning:stderr" \
+      "$stage/bin/wsbridge" --address=127.0.0.1 --port='{port}' --loglevel=error /bin/cat
+  echo "dist: AOT cache lib/wsbridge.aot ($(du -k "$stage/lib/wsbridge.aot" | cut -f1) KiB) for Java $feature"
+fi
 
 # The class list was recorded by the build's JVM; check that the bundled runtime can archive it and start.
 "$stage/bin/wsbridge" --version

@@ -25,11 +25,15 @@ import java.util.concurrent.TimeUnit;
  *       this one connection (plus a plain HTTP request) is the work whose classes are recorded;</li>
  *   <li>to measure start-up: {@code --runs N} repeats and prints the mean and the median.</li>
  * </ul>
- * Usage: {@code java FirstEcho.java [--runs N] -- SERVER COMMAND ... {port} ...} where {port} is replaced by a
+ * With {@code --sessions N}, N-1 more whole sessions (20 echoes each) follow the timed one before the server is
+ * stopped: the training run for a Java 25 AOT cache.
+ * Usage: {@code java FirstEcho.java [--runs N] [--sessions N] -- SERVER COMMAND ... {port} ...} where {port} is replaced by a
  * free loopback port; the server must echo text messages (e.g. wsbridge ... /bin/cat). Every wait is bounded.
  */
 public class FirstEcho {
     private static final long DEADLINE_MS = 60_000;
+    /** WebSocket sessions per server start (--sessions): the first is timed, the others are training. */
+    private static int sessions = 1;
 
     public static void main(String[] args) throws Exception {
         int runs = 1;
@@ -37,6 +41,8 @@ public class FirstEcho {
         while (i < args.length && !args[i].equals("--")) {
             if (args[i].equals("--runs")) {
                 runs = Integer.parseInt(args[++i]);
+            } else if (args[i].equals("--sessions")) {
+                sessions = Integer.parseInt(args[++i]);
             } else {
                 usage();
             }
@@ -64,7 +70,7 @@ public class FirstEcho {
     }
 
     private static void usage() {
-        System.err.println("usage: java FirstEcho.java [--runs N] -- SERVER COMMAND ... {port} ...");
+        System.err.println("usage: java FirstEcho.java [--runs N] [--sessions N] -- SERVER COMMAND ... {port} ...");
         System.exit(2);
     }
 
@@ -106,18 +112,50 @@ public class FirstEcho {
                 out.write(frame(0x8, new byte[] {0x03, (byte) 0xe8})); // close 1000
                 out.flush();
                 plainRequest(port);
+                for (int n = 1; n < sessions; n++) {
+                    session(port, log);
+                }
                 return new long[] {acceptedAt, echoedAt};
             }
         } finally {
             server.destroy(); // SIGTERM: wsbridge shuts down in order and exits 0
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+            // A JVM writing an AOT cache at exit (-XX:AOTCacheOutput) takes a few seconds more.
+            if (!server.waitFor(120, TimeUnit.SECONDS)) {
                 server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw fail("server did not exit within 30 s of SIGTERM", log);
+                throw fail("server did not exit within 120 s of SIGTERM", log);
             }
             if (server.exitValue() != 0) {
                 throw fail("server exited " + server.exitValue(), log);
             }
             Files.deleteIfExists(log);
+        }
+    }
+
+    /** One more whole session: handshake, 20 echoes of different lengths, the closing handshake. */
+    private static void session(int port, Path log) throws IOException {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout((int) DEADLINE_MS);
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /s HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String head = readHead(in);
+            if (!head.startsWith("HTTP/1.1 101")) {
+                throw fail("no 101 but: " + head, log);
+            }
+            for (int m = 0; m < 20; m++) {
+                String text = "message " + m + " " + "x".repeat(m * 5);
+                out.write(frame(0x1, text.getBytes(StandardCharsets.UTF_8)));
+                out.flush();
+                if (!readText(in).equals(text)) {
+                    throw fail("a training echo differed", log);
+                }
+            }
+            out.write(frame(0x8, new byte[] {0x03, (byte) 0xe8}));
+            out.flush();
+            in.readAllBytes(); // the server's close frame, then the end of the connection
         }
     }
 

@@ -77,6 +77,11 @@ class DistArchiveIT {
         Commands.Result first = Commands.run(List.of(launcher, "--version"), noJava, dir, 60).assertOk("--version");
         assertThat(first.stdout()).startsWith("wsbridge " + Version.number() + " (Java " + Runtime.version().feature());
         assertThat(first.stderr()).isEmpty();
+        if (Files.exists(top.resolve("lib/wsbridge.aot"))) {
+            // Java 25+: the AOT cache shipped with it takes the archive's place (aJava25RuntimeStartsFromItsAotCache)
+            assertThat(top.resolve("lib/wsbridge.jsa")).as("no class data archive beside the AOT cache").doesNotExist();
+            return;
+        }
         assertThat(top.resolve("lib/wsbridge.jsa")).exists();
         // keyed to the jar, the java that made it and its native-access flag (an archive only fits that JVM)
         assertThat(Files.readString(top.resolve("lib/wsbridge.jsa.for")).trim())
@@ -111,6 +116,48 @@ class DistArchiveIT {
             assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(server.exitValue()).isZero();
+    }
+
+    /**
+     * A runtime of Java 25 or later comes with an AOT cache from the build's training run, and the launcher starts
+     * from it: with -XX:AOTMode=on a cache that cannot be used is an error, and the classes of a real session
+     * (the server's, Netty's, the session's) are loaded from it. A Java 17 runtime has none (nothing to use it).
+     */
+    @Test
+    void aJava25RuntimeStartsFromItsAotCache() throws Exception {
+        Path aot = top.resolve("lib/wsbridge.aot");
+        int feature = Integer.parseInt(Files.readAllLines(top.resolve("runtime/release")).stream()
+                .filter(l -> l.startsWith("JAVA_VERSION=")).findFirst().orElseThrow()
+                .replaceAll("JAVA_VERSION=\"(\\d+).*", "$1"));
+        if (feature < 25) {
+            assertThat(aot).as("Java %d has no AOT cache", feature).doesNotExist();
+            return;
+        }
+        assertThat(aot).exists();
+        int port = ExternalServer.freePort();
+        ProcessBuilder pb = new ProcessBuilder(top.resolve("bin/wsbridge").toString(), "--address=127.0.0.1",
+                "--port=" + port, top.resolve("examples/greeter.sh").toString());
+        pb.environment().clear();
+        pb.environment().putAll(noJava);
+        pb.environment().put("JAVA_OPTS", "-XX:AOTMode=on -Xlog:class+load=info:file=" + dir.resolve("classes.log"));
+        Path log = dir.resolve("aot-server.log");
+        Process server = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitListening(log, server);
+            try (Client client = Client.connect("ws://127.0.0.1:" + port + "/")) {
+                client.send("aot");
+                assertThat(client.nextText(10)).isEqualTo("Hello aot!");
+            }
+        } finally {
+            server.destroy();
+            assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(server.exitValue()).as(Files.readString(log)).isZero();
+        String classes = Files.readString(dir.resolve("classes.log"));
+        for (String name : List.of("io.wsbridge.Main", "io.wsbridge.server.WsbridgeServer",
+                "io.netty.channel.epoll.EpollIoHandler", "io.wsbridge.websocket.SessionBridge")) {
+            assertThat(classes).as(name).contains(name + " source: shared objects file");
+        }
     }
 
     static void awaitListening(Path log, Process server) throws Exception {
