@@ -49,8 +49,6 @@ public final class WsbridgeServer {
     /** Outbound bytes a connection may have queued before its child's stdout is paused. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
-    private static final AcceptErrors ACCEPT_ERRORS = new AcceptErrors();
-
     private final Config config;
     private final Map<String, String> environment;
     private final Transport transport = Transport.choose();
@@ -179,7 +177,7 @@ public final class WsbridgeServer {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(ACCEPT_ERRORS)
+                .handler(AcceptErrors.INSTANCE)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, alloc)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
