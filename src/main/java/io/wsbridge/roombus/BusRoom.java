@@ -35,6 +35,7 @@ public final class BusRoom {
     private static final byte[] C = {'c'};
     private static final byte[] D = {'d'};
     private static final byte[] MESSAGE = {'m'};
+    private static final byte[] JOIN = {'j'};
     private static final long MAX_PUBLISH_BYTES = 8L << 20;
 
     private enum Role { OPENING, OWNER, FOLLOWER, CLOSED }
@@ -93,13 +94,27 @@ public final class BusRoom {
     // ---- the room layer's calls ----
 
     /**
-     * A client of this instance wants to join. {@code join} and {@code leave} are the program's stdin lines for its
-     * arrival and departure (empty in plain mode); {@code maxClients} (0: no limit) is counted across instances.
+     * A client of this instance wants to join: counted (and remembered, for a program that starts later) across
+     * instances. {@code join} and {@code leave} are the program's stdin lines for its arrival and departure (empty
+     * in plain mode); {@code maxClients} (0: no limit). Once it is in the room here, call {@link #joined}.
      */
     public CompletionStage<Admission> admit(String client, byte[] join, byte[] leave, int maxClients) {
         CompletableFuture<Admission> result = new CompletableFuture<>();
         bus.onLoop.execute(() -> admitNow(new Pending(client, join, leave, maxClients, result)));
         return result;
+    }
+
+    /**
+     * An admitted client is in the room here now: the program hears of its join. (Separate from {@link #admit}
+     * because the program's answer must not reach this instance before the room here counts the client in.)
+     */
+    public void joined(String client) {
+        bus.onLoop.execute(() -> {
+            Member m = members.get(client);
+            if (m != null) {
+                local(new Input('j', client, m.join()));
+            }
+        });
     }
 
     /** A message of a client of this instance, for the program's stdin (one line, or a chunk with --binary). */
@@ -254,17 +269,14 @@ public final class BusRoom {
                 if (!bus.up()) {
                     if (role == Role.OWNER && (p.max() <= 0 || known.size() < p.max())) {
                         members.put(p.client(), new Member(p.join(), p.leave()));
-                        local(new Input('j', p.client(), p.join()));
                         p.result().complete(Admission.ADMITTED);
                     } else {
                         p.result().complete(role == Role.OWNER ? Admission.FULL : Admission.UNAVAILABLE);
                     }
                     return;
                 }
-                Role sentAs = role;
                 bus.scripts.<Long>run(Script.ADMIT, keys, ScriptOutputType.INTEGER, BusScripts.bytes(p.client()),
-                        p.join(), p.leave(), BusScripts.bytes(Integer.toString(Math.max(0, p.max()))),
-                        BusScripts.bytes(sentAs == Role.OWNER ? "0" : "1"))
+                        p.join(), p.leave(), BusScripts.bytes(Integer.toString(Math.max(0, p.max()))))
                         .whenCompleteAsync((count, error) -> {
                             if (error != null) {
                                 p.result().complete(Admission.UNAVAILABLE);
@@ -272,12 +284,6 @@ public final class BusRoom {
                                 p.result().complete(Admission.FULL);
                             } else {
                                 members.put(p.client(), new Member(p.join(), p.leave()));
-                                if (sentAs == Role.OWNER) {
-                                    local(new Input('j', p.client(), p.join()));
-                                }
-                                if (role != sentAs) {
-                                    resync(); // the owner changed meanwhile: make sure the new one hears of it
-                                }
                                 p.result().complete(Admission.ADMITTED);
                             }
                         }, bus.onLoop);
@@ -307,13 +313,13 @@ public final class BusRoom {
             } else {
                 deliver(in);
             }
-        } else if (role == Role.FOLLOWER && in.kind() == 'm') {
+        } else if (role == Role.FOLLOWER && in.kind() != 'l') {
             if (bus.up()) {
                 bus.redis.xadd(keys.in(), XAddArgs.Builder.maxlen(bus.settings().inCap()).approximateTrimming(),
-                        T, MESSAGE, C, BusScripts.bytes(in.client()), D, in.data());
-            } else {
+                        T, in.kind() == 'j' ? JOIN : MESSAGE, C, BusScripts.bytes(in.client()), D, in.data());
+            } else if (in.kind() == 'm') {
                 bus.droppedWhileDown(1);
-            }
+            } // a join waits for the resync when Redis is back
         }
     }
 

@@ -67,6 +67,7 @@ class RoomBusTest {
     private static void admit(BusRoom r, String client) throws Exception {
         assertThat(r.admit(client, b("join " + client), b("leave " + client), 0).toCompletableFuture()
                 .get(5, TimeUnit.SECONDS)).isEqualTo(Admission.ADMITTED);
+        r.joined(client);
     }
 
     @Test
