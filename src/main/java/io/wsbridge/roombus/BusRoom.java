@@ -63,6 +63,8 @@ public final class BusRoom {
     private String outCursor = "0-0";
     private String inCursor = "0-0";
     private boolean catchingUp;
+    private boolean outPaused;
+    private final ArrayDeque<Map<byte[], byte[]>> heldOut = new ArrayDeque<>();
     private boolean acquiring;
     private boolean renewing;
     private final Map<String, Member> members = new LinkedHashMap<>();
@@ -144,6 +146,29 @@ public final class BusRoom {
                 String t = token;
                 role = Role.CLOSED;
                 flushPublish(() -> release(t, true));
+            }
+        });
+    }
+
+    /**
+     * Stops delivering output from other instances (a client here is full and --slowclient=wait): the out stream
+     * keeps it (up to its cap) until {@link #resumeOutput}.
+     */
+    public void pauseOutput() {
+        bus.onLoop.execute(() -> outPaused = true);
+    }
+
+    public void resumeOutput() {
+        bus.onLoop.execute(() -> {
+            if (outPaused) {
+                outPaused = false;
+                // What the read in flight at the pause brought (at most one read's worth) goes first.
+                while (!heldOut.isEmpty() && !outPaused) {
+                    Map<byte[], byte[]> body = heldOut.poll();
+                    deliverOut(body);
+                }
+                events.outputFlush();
+                bus.wake();
             }
         });
     }
@@ -362,7 +387,7 @@ public final class BusRoom {
     }
 
     void addOffsets(List<XReadArgs.StreamOffset<byte[]>> offsets) {
-        if (role == Role.OWNER || role == Role.FOLLOWER) {
+        if ((role == Role.OWNER || role == Role.FOLLOWER) && !outPaused) {
             offsets.add(XReadArgs.StreamOffset.from(keys.out(), outCursor));
         }
         if (role == Role.OWNER && !catchingUp) {
@@ -375,6 +400,14 @@ public final class BusRoom {
             return;
         }
         outCursor = id;
+        if (outPaused) {
+            heldOut.add(body);
+            return;
+        }
+        deliverOut(body);
+    }
+
+    private void deliverOut(Map<byte[], byte[]> body) {
         byte[] producer = RoomBus.field(body, 'p');
         if (producer != null && new String(producer, StandardCharsets.UTF_8).endsWith(producerSuffix)) {
             return; // our own program's output: our clients had it directly
@@ -397,6 +430,10 @@ public final class BusRoom {
         } else {
             events.output(d, f[0] == '1');
         }
+    }
+
+    void outputFlush() {
+        events.outputFlush();
     }
 
     /** An in entry, for the owner; true when it was taken (so it can be trimmed away). */
@@ -578,8 +615,19 @@ public final class BusRoom {
         if (t == null || !bus.up()) {
             return CompletableFuture.completedFuture(null);
         }
-        return bus.scripts.run(Script.RELEASE, keys, ScriptOutputType.INTEGER, BusScripts.bytes(t),
-                BusScripts.bytes(roomOver ? "1" : "0")).toCompletableFuture();
+        CompletableFuture<Object> done = bus.scripts.run(Script.RELEASE, keys, ScriptOutputType.INTEGER,
+                BusScripts.bytes(t), BusScripts.bytes(roomOver ? "1" : "0")).toCompletableFuture();
+        // A new presence of the same room here (clients came while this one ended) found the lease still ours:
+        // it need not wait for its next tick.
+        done.whenCompleteAsync((r, e) -> bus.leaseReleased(name), bus.onLoop);
+        return done;
+    }
+
+    /** This instance released the room's lease (an earlier presence of the room here ended): try to take it. */
+    void retryAcquire() {
+        if (role == Role.FOLLOWER && !acquiring) {
+            acquire(false);
+        }
     }
 
     // ---- helpers ----

@@ -260,6 +260,13 @@ public final class RoomBus implements AutoCloseable {
         return System.nanoTime() - acquireNotBefore >= 0;
     }
 
+    void leaseReleased(String room) {
+        BusRoom r = rooms.get(room);
+        if (r != null && !closed) {
+            r.retryAcquire();
+        }
+    }
+
     void droppedWhileDown(int n) {
         droppedWhileDown += n;
     }
@@ -362,6 +369,7 @@ public final class RoomBus implements AutoCloseable {
 
     private void dispatch(List<StreamMessage<byte[], byte[]>> messages) {
         Map<BusRoom, Boolean> touched = new LinkedHashMap<>();
+        Map<BusRoom, Boolean> flushed = new LinkedHashMap<>();
         for (StreamMessage<byte[], byte[]> m : messages) {
             String stream = new String(m.getStream(), StandardCharsets.UTF_8);
             BusRoom r = byStream.get(stream);
@@ -373,12 +381,16 @@ public final class RoomBus implements AutoCloseable {
             }
             if (stream.equals(r.keys().outName())) {
                 r.onOut(m.getId(), m.getBody());
+                flushed.put(r, Boolean.TRUE);
             } else if (r.onIn(m.getId(), m.getBody())) {
                 touched.put(r, Boolean.TRUE);
             }
         }
         for (BusRoom r : touched.keySet()) {
             r.consumed();
+        }
+        for (BusRoom r : flushed.keySet()) {
+            r.outputFlush();
         }
     }
 

@@ -29,6 +29,9 @@ public interface RoomEvents {
     /** Output the program printed on another instance, for this instance's clients; {@code history} if kept. */
     void output(byte[] data, boolean history);
 
+    /** The end of a batch of {@link #output} calls (one read from Redis): a good moment to flush. */
+    void outputFlush();
+
     /** The program ended on another instance ({@code code} and {@code reason} of the close its clients got). */
     void ended(int code, String reason);
 }

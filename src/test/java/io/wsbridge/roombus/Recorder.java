@@ -43,6 +43,11 @@ final class Recorder implements RoomEvents {
     }
 
     @Override
+    public void outputFlush() {
+        // nothing batched here
+    }
+
+    @Override
     public void ended(int code, String reason) {
         events.add("end:" + code + " " + reason);
     }

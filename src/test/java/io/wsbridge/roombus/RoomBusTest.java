@@ -342,6 +342,50 @@ class RoomBusTest {
     }
 
     @Test
+    void aFollowerThatPausesGetsTheOutputLaterInOrder() throws Exception {
+        Recorder ra = new Recorder();
+        BusRoom a = bus().open("/slow", 0, ra);
+        admit(a, "a1");
+        Waits.until(WAIT, () -> ra.count("owner") == 1, "a owns the room");
+        Recorder rb = new Recorder();
+        BusRoom bRoom = bus().open("/slow", 0, rb);
+        admit(bRoom, "b1");
+        Waits.until(WAIT, () -> ra.events.contains("in:join b1"), "b is in");
+        bRoom.pauseOutput();
+        assertThat(bRoom.isOwner().toCompletableFuture().get(5, TimeUnit.SECONDS)).isFalse(); // the pause is in
+        for (int k = 0; k < 50; k++) {
+            a.publish(b("line " + k), false);
+        }
+        Thread.sleep(500); // nothing may arrive while paused: a bounded look
+        assertThat(rb.outputs()).isEmpty();
+        bRoom.resumeOutput();
+        Waits.until(WAIT, () -> rb.outputs().size() == 50, "everything arrives after the pause");
+        for (int k = 0; k < 50; k++) {
+            assertThat(rb.outputs().get(k)).isEqualTo("line " + k);
+        }
+    }
+
+    @Test
+    void aRoomOpenedAgainWhileItsProgramEndsTakesTheLeaseAsSoonAsItIsReleased() throws Exception {
+        RoomBus slow = RoomBus.connect(new BusSettings(BusAddress.parse(redis.url(), null), 6000, 100_000, 100_000));
+        buses.add(slow);
+        Recorder first = new Recorder();
+        BusRoom r1 = slow.open("/again", 0, first);
+        admit(r1, "c1");
+        Waits.until(WAIT, () -> first.count("owner") == 1, "the first program");
+        Recorder second = new Recorder();
+        BusRoom r2 = slow.open("/again", 0, second); // a client came back while the program was ending
+        r1.ended(1000, "");
+        r1.close();
+        long ended = System.nanoTime();
+        Waits.until(WAIT, () -> second.count("owner") == 1, "the second program");
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - ended)).as("not at the next tick (2 s)")
+                .isLessThan(1500);
+        admit(r2, "c2");
+        Waits.until(WAIT, () -> second.events.contains("in:join c2"), "it works");
+    }
+
+    @Test
     void unreachableAtStartNamesTheUrlButNotThePassword() throws Exception {
         int port = RedisServer.freePort();
         assertThatThrownBy(() -> RoomBus.connect(BusSettings.defaults(
