@@ -53,6 +53,9 @@ final class CliOptions {
     int roomHistory;
     long roomLinger;
     int roomMaxClients;
+    String roomBus;
+    String roomBusPasswordFile;
+    long roomBusLease;
     String clientBuffer = "1m";
     String slowClient = "close";
     String logLevel = "access";
@@ -112,6 +115,9 @@ final class CliOptions {
         o.roomHistory = r.get("roomhistory", o.roomHistory);
         o.roomLinger = r.get("roomlinger", o.roomLinger);
         o.roomMaxClients = r.get("roommaxclients", o.roomMaxClients);
+        o.roomBus = r.get("roombus", o.roomBus);
+        o.roomBusPasswordFile = r.get("roombus-password-file", o.roomBusPasswordFile);
+        o.roomBusLease = r.get("roombus-lease", o.roomBusLease);
         o.clientBuffer = r.get("clientbuffer", o.clientBuffer);
         o.slowClient = r.get("slowclient", o.slowClient);
         o.logLevel = r.get("loglevel", o.logLevel);

@@ -1,6 +1,7 @@
 package io.wsbridge.cli;
 
 import io.wsbridge.framing.Framing;
+import io.wsbridge.roombus.BusAddress;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -56,10 +57,26 @@ public record Config(
      * @param maxClients   --roommaxclients: clients a room takes at most (0: no limit)
      * @param clientBuffer --clientbuffer: bytes queued for one client at most
      * @param slowClient   --slowclient: what happens when a client's queue is full
+     * @param bus          --roombus, or null for rooms on this instance alone
      */
     public record Rooms(boolean enabled, boolean json, int history, long lingerMs, int maxClients,
-                        long clientBuffer, SlowClient slowClient) {
+                        long clientBuffer, SlowClient slowClient, Bus bus) {
         public static final Rooms OFF = new Rooms(false, false, 0, 0, 0, 1 << 20, SlowClient.CLOSE);
+
+        /** Rooms on this instance alone (no --roombus). */
+        public Rooms(boolean enabled, boolean json, int history, long lingerMs, int maxClients, long clientBuffer,
+                     SlowClient slowClient) {
+            this(enabled, json, history, lingerMs, maxClients, clientBuffer, slowClient, null);
+        }
+    }
+
+    /**
+     * --roombus: the rooms are shared with the other instances on the same Redis.
+     *
+     * @param address --roombus (with the password from --roombus-password-file, if given)
+     * @param leaseMs --roombus-lease
+     */
+    public record Bus(BusAddress address, long leaseMs) {
     }
 
     /**

@@ -190,10 +190,14 @@ public final class ConfigParser {
     private static Config.Rooms rooms(CliOptions o) throws ConfigException {
         boolean roomFlags = o.roomJson || o.roomHistory != 0 || o.roomLinger != 0 || o.roomMaxClients != 0
                 || !o.clientBuffer.equals("1m") || !o.slowClient.equals("close");
+        boolean busFlags = o.roomBus != null || o.roomBusPasswordFile != null || o.roomBusLease != 0;
         if (!o.rooms) {
             if (roomFlags) {
                 throw invalid("--roomjson, --roomhistory, --roomlinger, --roommaxclients, --clientbuffer and "
                         + "--slowclient only apply with --rooms.");
+            }
+            if (busFlags) {
+                throw invalid("--roombus, --roombus-password-file and --roombus-lease only apply with --rooms.");
             }
             return Config.Rooms.OFF;
         }
@@ -218,7 +222,18 @@ public final class ConfigParser {
             default -> throw invalid("Invalid --slowclient '" + o.slowClient + "': use close, drop or wait.");
         };
         return new Config.Rooms(true, o.roomJson, o.roomHistory, o.roomLinger, o.roomMaxClients, clientBuffer,
-                slow);
+                slow, bus(o));
+    }
+
+    /** --roombus (see {@link BusOptions}); null when not given. */
+    private static Config.Bus bus(CliOptions o) throws ConfigException {
+        if (o.roomBus == null) {
+            if (o.roomBusPasswordFile != null || o.roomBusLease != 0) {
+                throw invalid("--roombus-password-file and --roombus-lease only apply with --roombus.");
+            }
+            return null;
+        }
+        return BusOptions.parse(o.roomBus, o.roomBusPasswordFile, o.roomBusLease);
     }
 
     private static Config.Auth auth(CliOptions o) throws ConfigException {

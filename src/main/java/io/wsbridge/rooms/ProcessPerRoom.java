@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.wsbridge.roombus.Admission;
+import io.wsbridge.roombus.RoomBus;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,10 +41,21 @@ public final class ProcessPerRoom implements SessionStrategy {
     private final Map<String, Room> rooms = new HashMap<>(); // guarded by itself
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean shuttingDown;
+    /** --roombus, or null: the rooms are shared with the other instances on the same Redis. */
+    private final RoomBus bus;
 
+    /** Rooms on this instance alone. */
     public ProcessPerRoom(TargetResolver targets, ProcessLauncher launcher, CgiEnvironment environment,
                           ForkLimiter forks, ChildProgram.Settings program, Config.Rooms settings,
                           ByteBufAllocator alloc) {
+        this(targets, launcher, environment, forks, program, settings, alloc, null);
+    }
+
+    /** {@code bus}: --roombus, or null. */
+    public ProcessPerRoom(TargetResolver targets, ProcessLauncher launcher, CgiEnvironment environment,
+                          ForkLimiter forks, ChildProgram.Settings program, Config.Rooms settings,
+                          ByteBufAllocator alloc, RoomBus bus) {
+        this.bus = bus;
         this.targets = targets;
         this.launcher = launcher;
         this.environment = environment;
@@ -61,18 +74,29 @@ public final class ProcessPerRoom implements SessionStrategy {
     public PreparedSession prepare(RequestInfo request, String subprotocol) throws Refusal {
         LaunchTarget target = targets.resolve(request);
         Room room = reserve(roomOf(target), request, target);
+        // Ids are unique per server run; with the bus, across the instances too (each has its own prefix).
+        String id = (bus == null ? "c" : bus.instanceId() + "-") + Long.toString(ids.incrementAndGet(), 36);
+        if (room.link() != null) {
+            admit(room, id, request);
+        }
         return new PreparedSession() {
             @Override
             public ClientEvents start(ClientEndpoint client) {
-                return room.start(client, request, "c" + Long.toString(ids.incrementAndGet(), 36));
+                return room.start(client, request, id);
             }
 
             @Override
             public void abandon() {
+                if (room.link() != null) {
+                    room.link().leave(id);
+                }
                 if (release(room)) {
                     if (room.loop() == null) {
                         if (retireIfEmpty(room)) {
                             giveBackSlot(); // nobody ever came: its program was never started
+                            if (room.link() != null) {
+                                room.link().close();
+                            }
                         }
                     } else {
                         room.execute(room::nobodyLeft);
@@ -80,6 +104,34 @@ public final class ProcessPerRoom implements SessionStrategy {
                 }
             }
         };
+    }
+
+    /**
+     * With the bus: the client is counted across the instances (--roommaxclients) and its join goes to the program
+     * wherever it runs. Refused with 429 when full, 503 when Redis is out of reach and the room is run elsewhere.
+     */
+    private void admit(Room room, String id, RequestInfo request) throws Refusal {
+        String join = null;
+        String leave = null;
+        if (settings.json()) {
+            join = "t" + RoomJson.join(id, request.remoteAddr(), request.rawQuery(), bus.instanceId());
+            leave = "t" + RoomJson.leave(id, bus.instanceId());
+        }
+        Admission a = room.link().admit(id, join, leave, settings.maxClients());
+        if (a == Admission.ADMITTED) {
+            return;
+        }
+        if (release(room) && room.loop() == null && retireIfEmpty(room)) {
+            giveBackSlot();
+            room.link().close();
+        }
+        LogScope l = LogScope.of("http").with("url", request.url());
+        if (a == Admission.FULL) {
+            l.error("Room {} is full across the instances, upgrade rejected", room.key);
+            throw new Refusal(429, "Too Many Requests: the room is full");
+        }
+        l.error("Room {} runs on another instance and the room bus is out of reach, upgrade rejected", room.key);
+        throw new Refusal(503, "Service Unavailable: the room bus is out of reach");
     }
 
     private Room reserve(String key, RequestInfo request, LaunchTarget target) throws Refusal {
@@ -108,8 +160,13 @@ public final class ProcessPerRoom implements SessionStrategy {
         argv.addAll(target.args());
         List<String> env = environment.forRoom(first, target.scriptName(), target.pathInfo(), key, List.of());
         LaunchSpec spec = new LaunchSpec(target.executable(), argv, env);
-        return new Room(key, this, settings, log, alloc, room -> ChildProgram.launch(spec, target.displayName(),
-                program, launcher, forks, room.loop(), alloc, log, room));
+        Room[] made = new Room[1];
+        made[0] = new Room(key, this, settings, log, alloc, events -> ChildProgram.launch(spec,
+                target.displayName(), program, launcher, forks, made[0].loop(), alloc, log, events));
+        if (bus != null) {
+            made[0].link(new BusLink(bus, made[0], settings.history()));
+        }
+        return made[0];
     }
 
     @Override

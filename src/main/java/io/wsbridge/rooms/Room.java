@@ -50,7 +50,12 @@ final class Room implements ProgramEvents {
     private final Config.Rooms settings;
     private final LogScope log;
     private final ByteBufAllocator alloc;
-    private final Function<Room, ProgramEndpoint> launch;
+    private final Function<ProgramEvents, ProgramEndpoint> launch;
+    /** --roombus: the same room on the other instances; null when this instance is alone. */
+    private BusLink link;
+    /** With the bus: the program runs here (this instance holds the room's lease). */
+    private boolean owner;
+    private boolean linkClosed;
     /** Clients reserved (upgrade accepted) and not yet gone; guarded by {@code rooms}' lock. */
     int reservations;
     private volatile EventLoop loop;
@@ -81,7 +86,7 @@ final class Room implements ProgramEvents {
     private String finalReason = "room closed";
 
     Room(String key, ProcessPerRoom rooms, Config.Rooms settings, LogScope log, ByteBufAllocator alloc,
-         Function<Room, ProgramEndpoint> launch) {
+         Function<ProgramEvents, ProgramEndpoint> launch) {
         this.key = key;
         this.rooms = rooms;
         this.settings = settings;
@@ -95,8 +100,20 @@ final class Room implements ProgramEvents {
     synchronized EventLoop loop(EventLoop candidate) {
         if (loop == null) {
             loop = candidate;
+            if (link != null) {
+                link.attach();
+            }
         }
         return loop;
+    }
+
+    /** --roombus: the room is shared with the other instances through this link (set before any client). */
+    void link(BusLink busLink) {
+        this.link = busLink;
+    }
+
+    BusLink link() {
+        return link;
     }
 
     EventLoop loop() {
@@ -130,7 +147,7 @@ final class Room implements ProgramEvents {
             linger.cancel(false);
             linger = null;
         }
-        if (program == null) {
+        if (program == null && link == null) {
             program = launch.apply(this);
             if (over) { // could not even be started
                 m.loop.execute(() -> m.close(finalCode, finalReason, true));
@@ -149,8 +166,10 @@ final class Room implements ProgramEvents {
         members.add(m);
         byId.put(m.id, m);
         regroup();
-        if (settings.json()) {
-            toProgram(RoomJson.join(m.id, m.remote, m.query));
+        if (link != null) {
+            link.joined(m.id); // its join line was made at admission; the program hears of it now
+        } else if (settings.json()) {
+            toProgram(RoomJson.join(m.id, m.remote, m.query, null));
         }
     }
 
@@ -158,16 +177,18 @@ final class Room implements ProgramEvents {
         if (byId.remove(m.id) != null) {
             members.remove(m);
             regroup();
-            if (settings.json() && !over) {
-                toProgram(RoomJson.leave(m.id));
+            if (link != null) {
+                link.leave(m.id);
+            } else if (settings.json() && !over) {
+                toProgram(RoomJson.leave(m.id, null));
             }
         }
         pausedSenders.remove(m);
         if (full.remove(m)) {
             maybeResumeOutput();
         }
-        if (rooms.release(this)) {
-            nobodyLeft();
+        if (rooms.release(this) && (!owner || rooms.shuttingDown())) {
+            nobodyLeft(); // with the bus, the owner waits until nobody is left on any instance (busEmpty)
         }
     }
 
@@ -192,6 +213,10 @@ final class Room implements ProgramEvents {
                 program.end();
             } else {
                 rooms.giveBackSlot();
+                if (link != null && !linkClosed) {
+                    linkClosed = true;
+                    link.close(); // a follower: the others go on without us
+                }
             }
         }
     }
@@ -209,6 +234,22 @@ final class Room implements ProgramEvents {
     // ---- clients -> program ----
 
     void fromClient(Member m, ByteBuf message, boolean binary) {
+        if (link != null && !over && byId.containsKey(m.id)) {
+            // To the program wherever it runs (here too: the bus keeps each client's order across takeovers).
+            if (settings.json()) {
+                if (!binary) {
+                    link.send(m.id, ("t" + RoomJson.message(m.id, message.toString(StandardCharsets.UTF_8)))
+                            .getBytes(StandardCharsets.UTF_8));
+                }
+            } else {
+                byte[] bytes = new byte[message.readableBytes() + 1];
+                bytes[0] = (byte) (binary ? 'b' : 't');
+                message.getBytes(message.readerIndex(), bytes, 1, bytes.length - 1);
+                link.send(m.id, bytes);
+            }
+            message.release();
+            return;
+        }
         if (over || program == null || !byId.containsKey(m.id)) {
             message.release();
             return;
@@ -251,6 +292,14 @@ final class Room implements ProgramEvents {
 
     @Override
     public void fragment(ByteBuf payload, boolean binary, boolean first, boolean last) {
+        if (owner && !over) {
+            link.forward(payload, binary, first, last, settings.json(), settings.history() > 0);
+        }
+        output(payload, binary, first, last);
+    }
+
+    /** Output, from the program here or (with the bus) from the program on another instance. */
+    private void output(ByteBuf payload, boolean binary, boolean first, boolean last) {
         if (over) {
             payload.release();
         } else if (settings.json() && !binary) {
@@ -332,6 +381,68 @@ final class Room implements ProgramEvents {
         sendBurst();
     }
 
+    // ---- --roombus ----
+
+    /** A stdout message of the program on another instance (or from the room's history in Redis). */
+    void fromBus(byte[] tagged) {
+        if (over || tagged.length == 0) {
+            return;
+        }
+        ByteBuf payload = Unpooled.wrappedBuffer(tagged, 1, tagged.length - 1);
+        output(payload, tagged[0] == 'b', true, true); // sent with the rest of the batch (outputFlush)
+    }
+
+    /** The program of the room runs here now: start it (the clients' joins follow through busInput). */
+    void busOwner() {
+        if (over) {
+            return;
+        }
+        owner = true;
+        if (program == null) {
+            CurrentProgram events = new CurrentProgram(this, () -> program);
+            program = launch.apply(events);
+            events.launched(program);
+        }
+    }
+
+    /** Another instance runs the room's program now: ours ends, our clients stay and get its output. */
+    void busStepDown() {
+        owner = false;
+        link.dropForward();
+        ProgramEndpoint old = program;
+        program = null;
+        if (old != null) {
+            old.end();
+        }
+        if (byId.isEmpty()) {
+            nobodyLeft(); // it stayed only for the clients elsewhere
+        }
+    }
+
+    /** Owner: a message for the program's stdin (first byte 't' or 'b'), from a client on any instance. */
+    void busInput(byte[] data) {
+        if (!owner || program == null || over || data.length == 0) {
+            return;
+        }
+        // Written even when the pipe is full: input from other instances is not paused (see the README).
+        program.write(Unpooled.wrappedBuffer(data, 1, data.length - 1), data[0] == 'b', true);
+        program.flush();
+    }
+
+    /** Owner: nobody is left in the room on any instance: the program ends as when the last client leaves. */
+    void busEmpty() {
+        if (byId.isEmpty()) {
+            nobodyLeft();
+        }
+    }
+
+    /** The program ended on the instance that ran it: our clients get the close its clients got. */
+    void busEnded(int code, String reason) {
+        if (!owner) {
+            closeAll(code, reason);
+        }
+    }
+
     // ---- --roomjson output ----
 
     private void jsonFragment(ByteBuf payload, boolean first, boolean last) {
@@ -399,9 +510,14 @@ final class Room implements ProgramEvents {
     // ---- slow clients (--slowclient=wait) ----
 
     void memberFull(Member m) {
-        if (byId.containsKey(m.id) && full.add(m) && !outputPaused && program != null) {
+        if (byId.containsKey(m.id) && full.add(m) && !outputPaused && (program != null || link != null)) {
             outputPaused = true;
-            program.pauseOutput();
+            if (program != null) {
+                program.pauseOutput();
+            }
+            if (link != null) {
+                link.pauseOutput(); // with the bus: this instance stops reading the program's output from Redis
+            }
         }
     }
 
@@ -414,7 +530,12 @@ final class Room implements ProgramEvents {
     private void maybeResumeOutput() {
         if (full.isEmpty() && outputPaused && !over) {
             outputPaused = false;
-            program.resumeOutput();
+            if (program != null) {
+                program.resumeOutput();
+            }
+            if (link != null) {
+                link.resumeOutput();
+            }
         }
     }
 
@@ -431,6 +552,10 @@ final class Room implements ProgramEvents {
         exit = status;
         LogScope l = log.with("pid", program.pid()).with("status", status.describe());
         l.access("ROOM PROGRAM ENDED");
+        if (over) {
+            // Ended for want of clients (on any instance): its lease goes now, for the next client anywhere.
+            endLink(status.success() ? CloseCodes.NORMAL : CloseCodes.INTERNAL_ERROR, status.describe());
+        }
         finishIfOver();
     }
 
@@ -456,6 +581,7 @@ final class Room implements ProgramEvents {
     private void closeAll(int code, String reason) {
         boolean wasOver = over;
         over = true;
+        endLink(code, reason);
         finalCode = code;
         finalReason = reason;
         if (!wasOver) {
@@ -469,6 +595,17 @@ final class Room implements ProgramEvents {
         byId.clear();
         byLoop = Map.of();
         releaseOutput();
+    }
+
+    /** With the bus: the program is over here; as its owner, tell the others, and leave the room's bus. */
+    private void endLink(int code, String reason) {
+        if (link != null && !linkClosed) {
+            linkClosed = true;
+            if (owner) {
+                link.programEnded(code, reason); // the other instances close their clients the same way
+            }
+            link.close();
+        }
     }
 
     private void releaseOutput() {

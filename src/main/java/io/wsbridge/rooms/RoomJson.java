@@ -16,17 +16,19 @@ final class RoomJson {
     private RoomJson() {
     }
 
-    static String join(String client, String remote, String query) {
+    /** {@code instance}: with --roombus, the id of the wsbridge instance the client is connected to, else null. */
+    static String join(String client, String remote, String query, String instance) {
         return "{\"event\":\"join\",\"client\":" + quote(client) + ",\"remote\":" + quote(remote) + ",\"query\":"
-                + quote(query) + "}";
+                + quote(query) + (instance == null ? "" : ",\"instance\":" + quote(instance)) + "}";
     }
 
     static String message(String client, String data) {
         return "{\"event\":\"message\",\"client\":" + quote(client) + ",\"data\":" + quote(data) + "}";
     }
 
-    static String leave(String client) {
-        return "{\"event\":\"leave\",\"client\":" + quote(client) + "}";
+    static String leave(String client, String instance) {
+        return "{\"event\":\"leave\",\"client\":" + quote(client)
+                + (instance == null ? "" : ",\"instance\":" + quote(instance)) + "}";
     }
 
     /** What one routed stdout line asks for. */

@@ -24,6 +24,7 @@ import io.wsbridge.process.epoll.FileLimits;
 import io.wsbridge.process.LineBuffering;
 import io.wsbridge.process.ProcessLauncher;
 import io.wsbridge.process.ForkLimiter;
+import io.wsbridge.roombus.RoomBus;
 import io.wsbridge.rooms.ProcessPerRoom;
 import io.wsbridge.session.ProcessPerConnection;
 import io.wsbridge.session.SessionStrategy;
@@ -79,6 +80,8 @@ public final class WsbridgeServer {
     private PerAddressLimit perAddress;
     /** --basicauth, --tokenfile, --authurl; null without them. */
     private AuthSetup auth;
+    /** --roombus, or null. */
+    private RoomBus roomBus;
     private volatile boolean stopping;
 
     /**
@@ -119,7 +122,8 @@ public final class WsbridgeServer {
                 config.websocket().passStderr(), config.children().closeMs(), config.websocket().framing(),
                 config.websocket().maxFrameSize());
         if (config.rooms().enabled()) {
-            return new ProcessPerRoom(targets, launcher, env, forks, settings.program(), config.rooms(), alloc);
+            return new ProcessPerRoom(targets, launcher, env, forks, settings.program(), config.rooms(), alloc,
+                    roomBus);
         }
         return new ProcessPerConnection(targets, launcher, env, forks, settings, reverseLookup);
     }
@@ -139,6 +143,14 @@ public final class WsbridgeServer {
         } catch (ListenException e) {
             stopNow();
             throw e;
+        }
+        if (config.rooms().bus() != null) {
+            try {
+                roomBus = RoomBusHook.connect(config.rooms().bus()); // loads the Redis client only now
+            } catch (ListenException e) {
+                stopNow();
+                throw e;
+            }
         }
         sessions = content.targets() == null ? null : sessionStrategy(content.targets(), sessionEnvironment(env));
         Consumer<ChannelPipeline> tls = null;
@@ -394,6 +406,11 @@ public final class WsbridgeServer {
             notifier.notify("STOPPING=1");
         }
         LOG.info("Shutting down: closing {} connections", connections.size());
+        if (roomBus != null) {
+            // First leave the bus: the rooms run here are released for another instance to take over at once
+            // (their programs are ended below like any other, which the other instances then ignore).
+            roomBus.close();
+        }
         if (sessions != null) {
             sessions.shutdown();
         }
@@ -451,6 +468,9 @@ public final class WsbridgeServer {
         }
         if (metrics != null) {
             metrics.close();
+        }
+        if (roomBus != null) {
+            roomBus.close();
         }
         connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
         loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);

@@ -38,6 +38,18 @@ class RoomBusClassLoadingTest {
     }
 
     @Test
+    void aRoomsServerWithoutTheBusLoadsNoRedisClass() throws Exception {
+        try (ExternalServer server = ExternalServer.start(List.of("-verbose:class"), "--rooms", "cat");
+             RawWebSocket ws = RawWebSocket.connect(server.port(), "/room")) {
+            ws.sendText("hello room");
+            assertThat(ws.readMessage(Duration.ofSeconds(10)).text()).isEqualTo("hello room");
+            assertThat(server.output()).anyMatch(l -> l.contains("io.wsbridge.rooms.Room "))
+                    .noneMatch(RoomBusClassLoadingTest::redisClass)
+                    .noneMatch(l -> l.contains("io.wsbridge.roombus.") || l.contains("io.wsbridge.rooms.BusLink"));
+        }
+    }
+
+    @Test
     void parsingABusAddressLoadsNoRedisClassButStartingABusDoes() throws Exception {
         String port = Integer.toString(RedisServer.freePort());
         assertThat(probe("address", port)).anyMatch(l -> l.startsWith("parsed redis://127.0.0.1:"))

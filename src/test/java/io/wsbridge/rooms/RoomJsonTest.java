@@ -65,9 +65,9 @@ class RoomJsonTest {
 
     @org.junit.jupiter.api.Test
     void events() {
-        assertThat(RoomJson.join("c1", "127.0.0.1", "a=1&b=\"x\""))
+        assertThat(RoomJson.join("c1", "127.0.0.1", "a=1&b=\"x\"", null))
                 .isEqualTo("{\"event\":\"join\",\"client\":\"c1\",\"remote\":\"127.0.0.1\",\"query\":\"a=1&b=\\\"x\\\"\"}");
         assertThat(RoomJson.message("c2", "hi\n")).isEqualTo("{\"event\":\"message\",\"client\":\"c2\",\"data\":\"hi\\n\"}");
-        assertThat(RoomJson.leave("c3")).isEqualTo("{\"event\":\"leave\",\"client\":\"c3\"}");
+        assertThat(RoomJson.leave("c3", null)).isEqualTo("{\"event\":\"leave\",\"client\":\"c3\"}");
     }
 }
