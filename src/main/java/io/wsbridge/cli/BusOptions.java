@@ -1,7 +1,6 @@
 package io.wsbridge.cli;
 
 import io.wsbridge.roombus.BusAddress;
-import io.wsbridge.roombus.BusSettings;
 import java.nio.file.Path;
 
 /**
@@ -14,7 +13,7 @@ final class BusOptions {
     }
 
     static Config.Bus parse(String url, String passwordFile, long leaseMs) throws ConfigException {
-        long lease = leaseMs == 0 ? BusSettings.DEFAULT_LEASE_MS : leaseMs;
+        long lease = leaseMs;
         if (lease < 300) {
             throw ConfigParser.invalid("Invalid --roombus-lease " + leaseMs + ": at least 300 ms.");
         }

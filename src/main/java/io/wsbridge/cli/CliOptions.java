@@ -53,9 +53,11 @@ final class CliOptions {
     int roomHistory;
     long roomLinger;
     int roomMaxClients;
+    /** --roombus-lease when not given (the bus's default lease). */
+    static final long DEFAULT_ROOMBUS_LEASE_MS = 5000;
     String roomBus;
     String roomBusPasswordFile;
-    long roomBusLease;
+    long roomBusLease = DEFAULT_ROOMBUS_LEASE_MS;
     String clientBuffer = "1m";
     String slowClient = "close";
     String logLevel = "access";

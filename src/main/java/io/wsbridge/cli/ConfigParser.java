@@ -190,7 +190,8 @@ public final class ConfigParser {
     private static Config.Rooms rooms(CliOptions o) throws ConfigException {
         boolean roomFlags = o.roomJson || o.roomHistory != 0 || o.roomLinger != 0 || o.roomMaxClients != 0
                 || !o.clientBuffer.equals("1m") || !o.slowClient.equals("close");
-        boolean busFlags = o.roomBus != null || o.roomBusPasswordFile != null || o.roomBusLease != 0;
+        boolean busFlags = o.roomBus != null || o.roomBusPasswordFile != null
+                || o.roomBusLease != CliOptions.DEFAULT_ROOMBUS_LEASE_MS;
         if (!o.rooms) {
             if (roomFlags) {
                 throw invalid("--roomjson, --roomhistory, --roomlinger, --roommaxclients, --clientbuffer and "
@@ -228,7 +229,7 @@ public final class ConfigParser {
     /** --roombus (see {@link BusOptions}); null when not given. */
     private static Config.Bus bus(CliOptions o) throws ConfigException {
         if (o.roomBus == null) {
-            if (o.roomBusPasswordFile != null || o.roomBusLease != 0) {
+            if (o.roomBusPasswordFile != null || o.roomBusLease != CliOptions.DEFAULT_ROOMBUS_LEASE_MS) {
                 throw invalid("--roombus-password-file and --roombus-lease only apply with --roombus.");
             }
             return null;
