@@ -5,16 +5,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The raw values of the command line , before {@link ConfigParser}
- * validates them and builds the immutable {@link Config}. What each means: {@link OptionDef}. Defaults are websocketd's, except where noted in
- * the option descriptions.
+ * The raw values of the command line (and --config file), before {@link ConfigParser} validates them and builds
+ * the immutable {@link Config}. What each means, and its default when not given: {@link OptionDef} (websocketd's
+ * defaults, except where the option's help says otherwise).
  */
 final class CliOptions {
     int port;
-    List<String> addresses = new ArrayList<>();
+    List<String> addresses;
     String unixSocket;
     int redirPort;
-    long headerTimeoutMs = 10_000;
+    long headerTimeoutMs;
     boolean ssl;
     String sslCert;
     String sslKey;
@@ -25,9 +25,9 @@ final class CliOptions {
     boolean devConsole;
     boolean binary;
     boolean passStderr;
-    String framing = "lines";
+    String framing;
     boolean compress;
-    String maxFrameSize = "1m";
+    String maxFrameSize;
     long pingMs;
     String subprotocols;
     String origin;
@@ -37,15 +37,15 @@ final class CliOptions {
     String basicAuth;
     String tokenFile;
     String authUrl;
-    String authRealm = "wsbridge";
-    long authTimeoutMs = 2000;
+    String authRealm;
+    long authTimeoutMs;
     long authCacheMs;
-    List<String> header = new ArrayList<>();
-    List<String> headerWs = new ArrayList<>();
-    List<String> headerHttp = new ArrayList<>();
-    String passEnv = "PATH,LD_LIBRARY_PATH";
+    List<String> header;
+    List<String> headerWs;
+    List<String> headerHttp;
+    String passEnv;
     long closeMs;
-    int maxForks = 1024;
+    int maxForks;
     boolean reverseLookup;
     boolean lineBuffered;
     boolean rooms;
@@ -53,85 +53,92 @@ final class CliOptions {
     int roomHistory;
     long roomLinger;
     int roomMaxClients;
-    /** --roombus-lease when not given (the bus's default lease). */
-    static final long DEFAULT_ROOMBUS_LEASE_MS = 5000;
     String roomBus;
     String roomBusPasswordFile;
-    long roomBusLease = DEFAULT_ROOMBUS_LEASE_MS;
-    String clientBuffer = "1m";
-    String slowClient = "close";
-    String logLevel = "access";
+    long roomBusLease;
+    String clientBuffer;
+    String slowClient;
+    String logLevel;
     String metrics;
     String config;
     boolean printConfig;
     boolean help;
     boolean version;
     boolean license;
-    List<String> command = new ArrayList<>();
+    List<String> command;
     /** Every option's value as read, default or given, by name in reading order (for --printconfig). */
     Map<String, Object> effective = Map.of();
 
-    /** Reads what was given; what was not keeps its default. */
+    /** Reads what was given; what was not gets the option table's default. */
     static CliOptions from(FlagParser.Parsed r) {
         CliOptions o = new CliOptions();
-        o.port = r.get("port", o.port);
-        o.addresses = r.get("address", o.addresses);
-        o.unixSocket = r.get("unixsocket", o.unixSocket);
-        o.redirPort = r.get("redirport", o.redirPort);
-        o.headerTimeoutMs = r.get("headertimeoutms", o.headerTimeoutMs);
-        o.ssl = r.get("ssl", o.ssl);
-        o.sslCert = r.get("sslcert", o.sslCert);
-        o.sslKey = r.get("sslkey", o.sslKey);
-        o.sslCa = r.get("sslca", o.sslCa);
-        o.dir = r.get("dir", o.dir);
-        o.staticDir = r.get("staticdir", o.staticDir);
-        o.cgiDir = r.get("cgidir", o.cgiDir);
-        o.devConsole = r.get("devconsole", o.devConsole);
-        o.binary = r.get("binary", o.binary);
-        o.passStderr = r.get("passstderr", o.passStderr);
-        o.framing = r.get("framing", o.framing);
-        o.compress = r.get("compress", o.compress);
-        o.maxFrameSize = r.get("maxframesize", o.maxFrameSize);
-        o.pingMs = r.get("pingms", o.pingMs);
-        o.subprotocols = r.get("subprotocol", o.subprotocols);
-        o.origin = r.get("origin", o.origin);
-        o.sameOrigin = r.get("sameorigin", o.sameOrigin);
-        o.trustProxy = r.get("trustproxy", o.trustProxy);
-        o.maxPerIp = r.get("maxperip", o.maxPerIp);
-        o.basicAuth = r.get("basicauth", o.basicAuth);
-        o.tokenFile = r.get("tokenfile", o.tokenFile);
-        o.authUrl = r.get("authurl", o.authUrl);
-        o.authRealm = r.get("authrealm", o.authRealm);
-        o.authTimeoutMs = r.get("authtimeoutms", o.authTimeoutMs);
-        o.authCacheMs = r.get("authcachems", o.authCacheMs);
-        o.header = r.get("header", o.header);
-        o.headerWs = r.get("header-ws", o.headerWs);
-        o.headerHttp = r.get("header-http", o.headerHttp);
-        o.passEnv = r.get("passenv", o.passEnv);
-        o.closeMs = r.get("closems", o.closeMs);
-        o.maxForks = r.get("maxforks", o.maxForks);
-        o.reverseLookup = r.get("reverselookup", o.reverseLookup);
-        o.lineBuffered = r.get("linebuffered", o.lineBuffered);
-        o.rooms = r.get("rooms", o.rooms);
-        o.roomJson = r.get("roomjson", o.roomJson);
-        o.roomHistory = r.get("roomhistory", o.roomHistory);
-        o.roomLinger = r.get("roomlinger", o.roomLinger);
-        o.roomMaxClients = r.get("roommaxclients", o.roomMaxClients);
-        o.roomBus = r.get("roombus", o.roomBus);
-        o.roomBusPasswordFile = r.get("roombus-password-file", o.roomBusPasswordFile);
-        o.roomBusLease = r.get("roombus-lease", o.roomBusLease);
-        o.clientBuffer = r.get("clientbuffer", o.clientBuffer);
-        o.slowClient = r.get("slowclient", o.slowClient);
-        o.logLevel = r.get("loglevel", o.logLevel);
-        o.metrics = r.get("metrics", o.metrics);
-        o.config = r.get("config", o.config);
-        o.printConfig = r.get("printconfig", o.printConfig);
-        o.help = r.get("help", o.help);
-        o.version = r.get("version", o.version);
-        o.license = r.get("license", o.license);
+        o.port = r.get("port");
+        o.addresses = r.get("address");
+        o.unixSocket = r.get("unixsocket");
+        o.redirPort = r.get("redirport");
+        o.headerTimeoutMs = r.get("headertimeoutms");
+        o.ssl = r.get("ssl");
+        o.sslCert = r.get("sslcert");
+        o.sslKey = r.get("sslkey");
+        o.sslCa = r.get("sslca");
+        o.dir = r.get("dir");
+        o.staticDir = r.get("staticdir");
+        o.cgiDir = r.get("cgidir");
+        o.devConsole = r.get("devconsole");
+        o.binary = r.get("binary");
+        o.passStderr = r.get("passstderr");
+        o.framing = r.get("framing");
+        o.compress = r.get("compress");
+        o.maxFrameSize = r.get("maxframesize");
+        o.pingMs = r.get("pingms");
+        o.subprotocols = r.get("subprotocol");
+        o.origin = r.get("origin");
+        o.sameOrigin = r.get("sameorigin");
+        o.trustProxy = r.get("trustproxy");
+        o.maxPerIp = r.get("maxperip");
+        o.basicAuth = r.get("basicauth");
+        o.tokenFile = r.get("tokenfile");
+        o.authUrl = r.get("authurl");
+        o.authRealm = r.get("authrealm");
+        o.authTimeoutMs = r.get("authtimeoutms");
+        o.authCacheMs = r.get("authcachems");
+        o.header = r.get("header");
+        o.headerWs = r.get("header-ws");
+        o.headerHttp = r.get("header-http");
+        o.passEnv = r.get("passenv");
+        o.closeMs = r.get("closems");
+        o.maxForks = r.get("maxforks");
+        o.reverseLookup = r.get("reverselookup");
+        o.lineBuffered = r.get("linebuffered");
+        o.rooms = r.get("rooms");
+        o.roomJson = r.get("roomjson");
+        o.roomHistory = r.get("roomhistory");
+        o.roomLinger = r.get("roomlinger");
+        o.roomMaxClients = r.get("roommaxclients");
+        o.roomBus = r.get("roombus");
+        o.roomBusPasswordFile = r.get("roombus-password-file");
+        o.roomBusLease = r.get("roombus-lease");
+        o.clientBuffer = r.get("clientbuffer");
+        o.slowClient = r.get("slowclient");
+        o.logLevel = r.get("loglevel");
+        o.metrics = r.get("metrics");
+        o.config = r.get("config");
+        o.printConfig = r.get("printconfig");
+        o.help = r.get("help");
+        o.version = r.get("version");
+        o.license = r.get("license");
         o.command = r.command();
         o.effective = r.read();
         return o;
     }
 
+    /** Whether any of these options (names without dashes) has a value other than its default. */
+    boolean changed(String... names) {
+        for (String name : names) {
+            if (!java.util.Objects.equals(effective.get(name), OptionDef.named(name).defaultValue())) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

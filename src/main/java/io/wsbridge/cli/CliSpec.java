@@ -59,7 +59,7 @@ public final class CliSpec {
                     })
                     .usageHelp(d.role() == OptionDef.Role.HELP)
                     .versionHelp(d.role() == OptionDef.Role.VERSION)
-                    .description(String.join(" ", d.description()));
+                    .description(String.join(" ", d.help()));
             if (d.paramLabel() != null) {
                 option.paramLabel(d.paramLabel());
             }

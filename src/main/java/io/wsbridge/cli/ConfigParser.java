@@ -94,7 +94,8 @@ public final class ConfigParser {
      */
     private record Layers(ConfigFile.Contents file, FlagParser.Parsed commandLine, FlagParser.Parsed merged) {
         static Layers read(FlagParser.Parsed commandLine) throws ConfigException {
-            ConfigFile.Contents file = ConfigFile.read(commandLine.get("config", ""));
+            String path = commandLine.get("config");
+            ConfigFile.Contents file = ConfigFile.read(path == null ? "" : path);
             Map<String, Object> values = new LinkedHashMap<>(file.values());
             values.putAll(commandLine.values());
             List<String> command = commandLine.command().isEmpty() ? file.command() : commandLine.command();
@@ -188,10 +189,9 @@ public final class ConfigParser {
     }
 
     private static Config.Rooms rooms(CliOptions o) throws ConfigException {
-        boolean roomFlags = o.roomJson || o.roomHistory != 0 || o.roomLinger != 0 || o.roomMaxClients != 0
-                || !o.clientBuffer.equals("1m") || !o.slowClient.equals("close");
-        boolean busFlags = o.roomBus != null || o.roomBusPasswordFile != null
-                || o.roomBusLease != CliOptions.DEFAULT_ROOMBUS_LEASE_MS;
+        boolean roomFlags = o.changed("roomjson", "roomhistory", "roomlinger", "roommaxclients", "clientbuffer",
+                "slowclient");
+        boolean busFlags = o.changed("roombus", "roombus-password-file", "roombus-lease");
         if (!o.rooms) {
             if (roomFlags) {
                 throw invalid("--roomjson, --roomhistory, --roomlinger, --roommaxclients, --clientbuffer and "
@@ -229,7 +229,7 @@ public final class ConfigParser {
     /** --roombus (see {@link BusOptions}); null when not given. */
     private static Config.Bus bus(CliOptions o) throws ConfigException {
         if (o.roomBus == null) {
-            if (o.roomBusPasswordFile != null || o.roomBusLease != CliOptions.DEFAULT_ROOMBUS_LEASE_MS) {
+            if (o.changed("roombus-password-file", "roombus-lease")) {
                 throw invalid("--roombus-password-file and --roombus-lease only apply with --roombus.");
             }
             return null;

@@ -25,10 +25,13 @@ final class FlagParser {
             return values.containsKey(name);
         }
 
-        /** The value given, else {@code fallback}; either way remembered in {@link #read()} (--printconfig). */
+        /**
+         * The value given, else the option table's default; either way remembered in {@link #read()}
+         * (--printconfig). The caller's type is the one {@link #store} gives the option's kind.
+         */
         @SuppressWarnings("unchecked")
-        <T> T get(String name, T fallback) {
-            T value = values.containsKey(name) ? (T) values.get(name) : fallback;
+        <T> T get(String name) {
+            T value = (T) (values.containsKey(name) ? values.get(name) : OptionDef.named(name).defaultValue());
             read.put(name, value);
             return value;
         }
