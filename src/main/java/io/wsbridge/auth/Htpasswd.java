@@ -1,14 +1,11 @@
 package io.wsbridge.auth;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.springframework.security.crypto.bcrypt.BCrypt;
 
@@ -29,19 +26,8 @@ final class Htpasswd {
     }
 
     static Htpasswd read(Path file) throws AuthFileException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new AuthFileException(file + ": cannot read: " + e);
-        }
         Map<String, String> hashes = new HashMap<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String at = file + ":" + (i + 1) + ": ";
+        AuthFileLines.forEach(file, (line, at) -> {
             int colon = line.indexOf(':');
             if (colon <= 0) {
                 throw new AuthFileException(at + "expected USER:HASH");
@@ -55,7 +41,7 @@ final class Htpasswd {
             if (hashes.put(user, hash) != null) {
                 throw new AuthFileException(at + "user '" + user + "' is listed twice");
             }
-        }
+        });
         return new Htpasswd(hashes);
     }
 

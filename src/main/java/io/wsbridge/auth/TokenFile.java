@@ -1,8 +1,6 @@
 package io.wsbridge.auth;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,19 +28,8 @@ final class TokenFile {
     }
 
     static TokenFile read(Path file) throws AuthFileException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new AuthFileException(file + ": cannot read: " + e);
-        }
         List<Entry> entries = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            String at = file + ":" + (i + 1) + ": ";
+        AuthFileLines.forEach(file, (line, at) -> {
             String name = "";
             String rest = line;
             int colon = line.indexOf(':');
@@ -70,7 +57,7 @@ final class TokenFile {
                 digest = sha256(rest);
             }
             entries.add(new Entry(name, digest));
-        }
+        });
         return new TokenFile(List.copyOf(entries));
     }
 

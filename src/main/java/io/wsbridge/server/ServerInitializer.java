@@ -208,8 +208,8 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
         p.remove("http-head-deadline");
         p.remove("http-idle");
         if (p.get("http-chunked") != null) {
-            // Added by a static file sent over TLS earlier on this keep-alive connection: it would hold every
-            // frame in a queue of its own, outside the socket's write buffer and its backpressure.
+            // Added by a static file sent over TLS earlier on this keep-alive connection: an HTTP stage like the
+            // others, which would otherwise queue and re-flush every frame for nothing (KeepAliveThenUpgradeTest).
             p.remove("http-chunked");
         }
         // Removed last: bytes it already read past the request reach ws-decoder.
