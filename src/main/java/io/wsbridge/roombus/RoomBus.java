@@ -275,6 +275,9 @@ public final class RoomBus implements AutoCloseable {
     void wake() {
         if (up && !closed) {
             redis.xadd(wakeKey, XAddArgs.Builder.maxlen(1), WAKE_FIELD, WAKE_FIELD);
+            // Each start makes a new instance id: its wake stream must not stay in Redis for ever (KEEP_MS in
+            // common.lua). A reader blocked on it sees the next entry whether or not the key lapsed meanwhile.
+            redis.pexpire(wakeKey, Math.max(60_000, 10 * settings.leaseMs()));
         }
     }
 
@@ -426,7 +429,7 @@ public final class RoomBus implements AutoCloseable {
                     pending.add(r.shutdown());
                 }
                 if (up) {
-                    pending.add(redis.del(instanceKey).toCompletableFuture());
+                    pending.add(redis.del(instanceKey, wakeKey).toCompletableFuture());
                 }
                 closed = true;
                 CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]))

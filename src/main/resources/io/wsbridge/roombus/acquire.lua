@@ -24,5 +24,6 @@ redis.call('SET', KEYS[EPOCH], tok)
 local holder = tok .. ':' .. SELF
 redis.call('SET', KEYS[LEASE], holder, 'PX', LEASE_MS)
 purge()
+keep()
 -- The new program hears of every member first (their joins), then the in backlog from the start.
 return {1, holder, last_out, hist, redis.call('HGETALL', KEYS[MJ]), last_id(KEYS[IN])}

@@ -13,4 +13,5 @@ if redis.call('HSET', KEYS[MI], ARGV[5], SELF) == 1 then
 end
 redis.call('HSET', KEYS[MJ], ARGV[5], ARGV[6])
 redis.call('HSET', KEYS[ML], ARGV[5], ARGV[7])
+keep()
 return redis.call('HLEN', KEYS[MI])

@@ -29,6 +29,18 @@ local function owns(token)
   return true
 end
 
+-- Every key of a room but the lease (which has its own, shorter expiry) lives KEEP_MS past the last script that
+-- touched it as owner or as a joining member: the owner renews them with its lease, so they stay while the room
+-- runs, and a room that ended, or whose owner was killed with nobody coming back, leaves nothing in Redis for
+-- ever. Long enough for every reader to finish with the out stream of a room that just ended.
+local KEEP_MS = math.max(60000, 10 * tonumber(LEASE_MS))
+
+local function keep()
+  for k = EPOCH, IC do
+    redis.call('PEXPIRE', KEYS[k], KEEP_MS)
+  end
+end
+
 local function add_in(kind, client, data)
   redis.call('XADD', KEYS[IN], 'MAXLEN', '~', IN_CAP, '*', 't', kind, 'c', client, 'd', data)
 end

@@ -6,4 +6,5 @@ redis.call('DEL', KEYS[LEASE])
 if ARGV[6] == '1' then
   redis.call('DEL', KEYS[HIST], KEYS[IN])
 end
+keep()
 return 1

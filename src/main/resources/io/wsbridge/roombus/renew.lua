@@ -4,4 +4,5 @@ if not owns(ARGV[5]) then
 end
 redis.call('PEXPIRE', KEYS[LEASE], LEASE_MS)
 purge()
+keep()
 return 1

@@ -124,6 +124,54 @@ class RoomBusTest {
         Waits.until(WAIT, () -> owner.events.contains("in:leave c" + f), "the leave reaches the program");
     }
 
+    /** The keys in Redis that would stay for ever (PTTL -1). */
+    private List<String> keysWithoutExpiry() {
+        try {
+            List<String> forever = new ArrayList<>();
+            for (String k : redis.keys("wsbridge:*")) {
+                if (":-1".equals(redis.command("PTTL " + k))) {
+                    forever.add(k);
+                }
+            }
+            return forever;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Nothing the bus writes stays in Redis for ever: while a room runs its owner keeps its keys alive, so a room
+     * whose instances were all killed (or that ended) goes away by itself, whatever its path.
+     */
+    @Test
+    void everyKeyTheBusWritesHasAnExpiry() throws Exception {
+        Recorder ownerRec = new Recorder();
+        BusRoom owner = bus().open("/k", 10, ownerRec);
+        admit(owner, "o1");
+        Waits.until(WAIT, () -> ownerRec.count("owner") == 1, "owner");
+        Recorder followerRec = new Recorder();
+        BusRoom follower = bus().open("/k", 10, followerRec);
+        admit(follower, "f1");
+        follower.send("f1", b("hello"));
+        for (int k = 0; k < 5; k++) {
+            owner.publish(b("line " + k), true);
+        }
+        Waits.until(WAIT, () -> followerRec.outputs().size() == 5, "the follower gets the output");
+        Waits.until(WAIT, () -> ownerRec.events.contains("in:hello"), "the follower's message reaches the owner");
+        assertThat(redis.keys("wsbridge:room:*")).as("the room's keys").hasSizeGreaterThanOrEqualTo(6);
+        Waits.until(WAIT, () -> keysWithoutExpiry().isEmpty(), () -> "keys without expiry: " + keysWithoutExpiry());
+
+        follower.leave("f1");
+        owner.ended(0, "bye");
+        Waits.until(WAIT, () -> followerRec.count("end:0 bye") == 1, "the follower hears the end");
+        Waits.until(WAIT, () -> keysWithoutExpiry().isEmpty(), () -> "keys without expiry: " + keysWithoutExpiry());
+        for (String k : redis.keys("wsbridge:room:*")) {
+            long ttl = Long.parseLong(redis.command("PTTL " + k).substring(1));
+            assertThat(ttl).as("%s outlives the room by at most a minute or ten leases", k)
+                    .isBetween(-2L, Math.max(60_000, 10 * LEASE));
+        }
+    }
+
     @Test
     void historyIsKeptInRedisAndAJoinerSeesNothingMissingOrDoubledAtTheSeam() throws Exception {
         Recorder ownerRec = new Recorder();
@@ -133,6 +181,14 @@ class RoomBusTest {
         for (int k = 0; k < 100; k++) {
             owner.publish(b(Integer.toString(k)), true);
         }
+        // Publishing is asynchronous: the history is in Redis before the joiner comes, or it could find none.
+        Waits.until(WAIT, () -> {
+            try {
+                return ":50".equals(redis.command("LLEN wsbridge:room:{/h}:hist"));
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }, "the first 100 broadcasts (the last 50 kept) in Redis");
         // While the owner keeps broadcasting, a new instance opens the room.
         Thread broadcaster = new Thread(() -> {
             for (int k = 100; k < 3000; k++) {

@@ -134,6 +134,28 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** The keys matching {@code pattern} (KEYS; fine for a test's few keys), read from the array reply. */
+    public List<String> keys(String pattern) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(("KEYS " + pattern + "\r\n").getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            String head = in.readLine();
+            if (head == null || !head.startsWith("*")) {
+                throw new IOException("KEYS answered " + head);
+            }
+            List<String> keys = new ArrayList<>();
+            for (int i = Integer.parseInt(head.substring(1)); i > 0; i--) {
+                in.readLine(); // $LENGTH
+                keys.add(in.readLine());
+            }
+            return keys;
+        }
+    }
+
     /** Stops it at once (SIGKILL): every key is lost, clients see their connections drop. */
     public void kill() throws InterruptedException {
         if (process != null && process.isAlive()) {
