@@ -447,45 +447,48 @@ class AbuseTest {
                 for (int i = 0; i < 40; i++) {
                     sessions.add(RawWebSocket.connect(server.port(), "/"));
                 }
-                for (int i = 0; i < 20; i++) {
-                    RawWebSocket ws = sessions.get(i);
-                    senders.submit(() -> {
-                        try {
-                            while (!stop.get()) {
-                                ws.sendText("load load load load load load load load load load load load");
-                            }
-                        } catch (IOException closed) {
-                            // the server went away: expected
-                        }
-                        return null;
-                    });
-                }
-                Thread.sleep(300);
-                List<ProcessHandle> children = ProcessHandle.of(server.pid()).orElseThrow().descendants().toList();
-                assertThat(children).hasSizeGreaterThanOrEqualTo(40);
-                long start = System.nanoTime();
-                server.signal("TERM");
+                // Every client reads all along, as a browser does: the echoes of the flood do not pile up in the
+                // sockets, so what is measured is the server's stop, not how fast a loaded machine drains MBs
+                // of backlog (a client that stops reading is let go by the close deadline; tested elsewhere).
                 List<Future<Integer>> codes = new ArrayList<>();
                 ExecutorService readers = Executors.newFixedThreadPool(40);
                 try {
                     for (RawWebSocket ws : sessions) {
                         codes.add(readers.submit(() -> {
-                            RawWebSocket.Frame f = ws.awaitClose(Duration.ofSeconds(10));
+                            RawWebSocket.Frame f = ws.awaitClose(Duration.ofSeconds(60));
                             return f == null ? -1 : f.closeCode();
                         }));
                     }
-                    for (Future<Integer> code : codes) {
-                        assertThat(code.get(15, TimeUnit.SECONDS)).isEqualTo(1001);
+                    for (int i = 0; i < 20; i++) {
+                        RawWebSocket ws = sessions.get(i);
+                        senders.submit(() -> {
+                            try {
+                                while (!stop.get()) {
+                                    ws.sendText("load load load load load load load load load load load load");
+                                }
+                            } catch (IOException closed) {
+                                // the server went away: expected
+                            }
+                            return null;
+                        });
                     }
+                    Thread.sleep(300); // the flood's length, not a wait for anything
+                    List<ProcessHandle> children = ProcessHandle.of(server.pid()).orElseThrow().descendants().toList();
+                    assertThat(children).hasSizeGreaterThanOrEqualTo(40);
+                    long start = System.nanoTime();
+                    server.signal("TERM");
+                    for (Future<Integer> code : codes) {
+                        assertThat(code.get(30, TimeUnit.SECONDS)).isEqualTo(1001);
+                    }
+                    System.out.printf("SIGTERM with 40 sessions (20 flooding): every client had 1001 after %d ms%n",
+                            (System.nanoTime() - start) / 1_000_000);
+                    assertThat(server.awaitExit(15)).isZero();
+                    Waits.until(Duration.ofSeconds(10), () -> children.stream().noneMatch(ProcessHandle::isAlive),
+                            () -> "children ended: alive " + children.stream().filter(ProcessHandle::isAlive)
+                                    .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList());
                 } finally {
                     readers.shutdownNow();
                 }
-                System.out.printf("SIGTERM with 40 sessions (20 flooding): every client had 1001 after %d ms%n",
-                        (System.nanoTime() - start) / 1_000_000);
-                assertThat(server.awaitExit(15)).isZero();
-                Waits.until(Duration.ofSeconds(10), () -> children.stream().noneMatch(ProcessHandle::isAlive),
-                        () -> "children ended: alive " + children.stream().filter(ProcessHandle::isAlive)
-                                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList());
             } finally {
                 stop.set(true);
                 senders.shutdownNow();
