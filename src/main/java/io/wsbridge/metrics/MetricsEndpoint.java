@@ -20,19 +20,26 @@ import java.util.function.Supplier;
 
 /**
  * The metrics listener's only handler: {@code GET /metrics} (Prometheus text format 0.0.4), {@code /healthz}
- * (the process answers) and {@code /readyz} (it can take connections: listening, and a fork slot free), the
- * last two with a short JSON body. Nothing here reaches the programs.
+ * (the process answers) and {@code /readyz} (it can take connections: listening, a fork slot free, and with
+ * --roombus Redis reachable), the last two with a short JSON body. Nothing here reaches the programs.
  */
 final class MetricsEndpoint extends SimpleChannelInboundHandler<FullHttpRequest> {
-    /** What /readyz reports. */
-    record Readiness(boolean listening, int programs, int maxPrograms) {
+    /**
+     * What /readyz reports: every check, so that a 503's body says which failed.
+     *
+     * @param roomBusUsed      whether --roombus is given (the roombus check is left out without it)
+     * @param roomBusConnected whether Redis is reachable now
+     */
+    record Readiness(boolean listening, int programs, int maxPrograms, boolean roomBusUsed, boolean roomBusConnected) {
         boolean ready() {
-            return listening && (maxPrograms <= 0 || programs < maxPrograms);
+            return listening && (maxPrograms <= 0 || programs < maxPrograms) && (!roomBusUsed || roomBusConnected);
         }
 
         String json() {
             return "{\"status\":\"" + (ready() ? "ready" : "not ready") + "\",\"listening\":" + listening
-                    + ",\"programs\":" + programs + ",\"maxforks\":" + maxPrograms + "}\n";
+                    + ",\"programs\":" + programs + ",\"maxforks\":" + maxPrograms
+                    + (roomBusUsed ? ",\"roombus\":\"" + (roomBusConnected ? "connected" : "unreachable") + "\"" : "")
+                    + "}\n";
         }
     }
 

@@ -9,6 +9,7 @@ import io.netty.channel.ServerChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.wsbridge.process.ProcessLauncher;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,8 @@ public final class MetricsSetup {
     private final WsbridgeMetrics metrics;
     private final Probes probes;
     private Channel listener;
+    /** --roombus: whether Redis is reachable (for /readyz); null without it. */
+    private volatile BooleanSupplier roomBusConnected;
 
     /**
      * @param livePrograms programs running now
@@ -43,6 +46,24 @@ public final class MetricsSetup {
     }
 
     /**
+     * --rooms: the rooms' metrics, to be told what happens in them (its classes load only now). Give it the
+     * rooms to count with {@link RoomMetrics#countRooms}.
+     *
+     * @param bus whether --roombus is used (the counts are then this instance's part of each room)
+     */
+    public RoomMetrics rooms(boolean bus) {
+        return new RoomMetrics(metrics.registry, bus);
+    }
+
+    /** --roombus: /readyz answers 503 while {@code connected} says Redis is out of reach; also a gauge. */
+    public void watchRoomBus(BooleanSupplier connected) {
+        roomBusConnected = connected;
+        GaugeWithCallback.builder().name("wsbridge_roombus_connected")
+                .help("1 while the room bus (--roombus, Redis) is reachable, else 0")
+                .callback(cb -> cb.call(connected.getAsBoolean() ? 1 : 0)).register(metrics.registry);
+    }
+
+    /**
      * Listens on {@code address}; returns the bound address, or throws with the reason.
      *
      * @param listening whether the main listeners are up (for /readyz)
@@ -57,9 +78,8 @@ public final class MetricsSetup {
                         ch.pipeline().addLast("idle", new IdleStateHandler(30, 30, 0, TimeUnit.SECONDS));
                         ch.pipeline().addLast("http-codec", new HttpServerCodec(4096, 8192, 8192));
                         ch.pipeline().addLast("aggregate", new HttpObjectAggregator(8192));
-                        ch.pipeline().addLast("endpoint", new MetricsEndpoint(metrics,
-                                () -> new MetricsEndpoint.Readiness(listening.getAsBoolean(), programs.getAsInt(),
-                                        maxForks)));
+                        ch.pipeline().addLast("endpoint", new MetricsEndpoint(metrics, () -> readiness(listening,
+                                programs, maxForks)));
                     }
                 });
         ChannelFuture bound = b.bind(address).awaitUninterruptibly();
@@ -68,6 +88,12 @@ public final class MetricsSetup {
         }
         listener = bound.channel();
         return (InetSocketAddress) listener.localAddress();
+    }
+
+    private MetricsEndpoint.Readiness readiness(BooleanSupplier listening, IntSupplier programs, int maxForks) {
+        BooleanSupplier bus = roomBusConnected;
+        return new MetricsEndpoint.Readiness(listening.getAsBoolean(), programs.getAsInt(), maxForks, bus != null,
+                bus != null && bus.getAsBoolean());
     }
 
     public void close() {

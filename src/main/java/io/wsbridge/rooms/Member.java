@@ -144,6 +144,7 @@ final class Member implements ClientEvents {
                         frames.release();
                         if (!closed) {
                             dropped += messages;
+                            room.activity.messagesDropped(messages);
                         }
                         return;
                     }
@@ -171,6 +172,7 @@ final class Member implements ClientEvents {
             queue.poll();
             queuedBytes -= oldest.frames().readableBytes();
             dropped += oldest.messages();
+            room.activity.messagesDropped(oldest.messages());
             oldest.frames().release();
         }
         return whole && queuedBytes + size <= limit;
@@ -204,6 +206,7 @@ final class Member implements ClientEvents {
 
     private void tooSlow() {
         log.error("Client {} is too slow: more than {} bytes queued, closing it", id, limit);
+        room.activity.slowClientClosed();
         close(CloseCodes.POLICY_VIOLATION, "too slow", true);
     }
 

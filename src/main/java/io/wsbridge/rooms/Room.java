@@ -51,6 +51,8 @@ final class Room implements ProgramEvents {
     private final LogScope log;
     private final ByteBufAllocator alloc;
     private final Function<ProgramEvents, ProgramEndpoint> launch;
+    /** Told of messages sent and of slow clients (--metrics). */
+    final RoomActivity activity;
     /** --roombus: the same room on the other instances; null when this instance is alone. */
     private BusLink link;
     /** With the bus: the program runs here (this instance holds the room's lease). */
@@ -93,6 +95,7 @@ final class Room implements ProgramEvents {
         this.log = log;
         this.alloc = alloc;
         this.launch = launch;
+        this.activity = rooms.activity();
         this.history = new History(settings.history(), settings.clientBuffer(), alloc);
     }
 
@@ -345,6 +348,9 @@ final class Room implements ProgramEvents {
             return;
         }
         burst = null;
+        if (burstMessages > 0) {
+            activity.messagesSent(burstMessages);
+        }
         boolean whole = !burstOpenAtStart && !messageOpen;
         deliver(frames, burstMessages, burstFresh, whole, null);
     }
@@ -484,8 +490,10 @@ final class Room implements ProgramEvents {
         sendBurst(); // what came before goes first
         if (route instanceof RoomJson.To to) {
             Set<String> ids = Set.copyOf(to.clients());
+            activity.messagesSent(1);
             deliver(frame(to.data()), 1, 0, true, m -> ids.contains(m.id));
         } else if (route instanceof RoomJson.Except ex) {
+            activity.messagesSent(1);
             deliver(frame(ex.data()), 1, 0, true, m -> !m.id.equals(ex.client()));
         } else if (route instanceof RoomJson.Close c) {
             Member m = byId.get(c.client());
@@ -512,6 +520,7 @@ final class Room implements ProgramEvents {
     void memberFull(Member m) {
         if (byId.containsKey(m.id) && full.add(m) && !outputPaused && (program != null || link != null)) {
             outputPaused = true;
+            activity.outputPaused();
             if (program != null) {
                 program.pauseOutput();
             }

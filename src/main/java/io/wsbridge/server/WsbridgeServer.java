@@ -25,7 +25,6 @@ import io.wsbridge.process.LineBuffering;
 import io.wsbridge.process.ProcessLauncher;
 import io.wsbridge.process.ForkLimiter;
 import io.wsbridge.roombus.RoomBus;
-import io.wsbridge.rooms.ProcessPerRoom;
 import io.wsbridge.session.ProcessPerConnection;
 import io.wsbridge.session.SessionStrategy;
 import io.wsbridge.session.TargetResolver;
@@ -122,8 +121,8 @@ public final class WsbridgeServer {
                 config.websocket().passStderr(), config.children().closeMs(), config.websocket().framing(),
                 config.websocket().maxFrameSize());
         if (config.rooms().enabled()) {
-            return new ProcessPerRoom(targets, launcher, env, forks, settings.program(), config.rooms(), alloc,
-                    roomBus);
+            return RoomsHook.rooms(targets, launcher, env, forks, settings.program(), config.rooms(), alloc, roomBus,
+                    metrics);
         }
         return new ProcessPerConnection(targets, launcher, env, forks, settings, reverseLookup);
     }
@@ -150,6 +149,9 @@ public final class WsbridgeServer {
             } catch (ListenException e) {
                 stopNow();
                 throw e;
+            }
+            if (metrics != null) {
+                metrics.watchRoomBus(roomBus::connected); // /readyz: 503 while Redis is out of reach
             }
         }
         sessions = content.targets() == null ? null : sessionStrategy(content.targets(), sessionEnvironment(env));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.wsbridge.testing.Client;
 import io.wsbridge.testing.LogCapture;
+import io.wsbridge.testing.PrometheusText;
 import io.wsbridge.testing.RawWebSocket;
 import io.wsbridge.testing.TestServer;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * --slowclient with a client that stops reading, in a room whose program (cat) broadcasts far more than every
  * buffer on the way can hold (the kernel's, Netty's, and the 64 KiB --clientbuffer queue): 2000 messages of
- * 4 KiB, 8 MB. A fast client in the same room sends them and must get them all.
+ * 4 KiB, 8 MB. A fast client in the same room sends them and must get them all. --metrics counts what happened
+ * to the slow client (closed, messages dropped, output paused) and the messages the room sent.
  */
 @Timeout(120)
 class SlowClientTest {
@@ -34,7 +36,12 @@ class SlowClientTest {
     }
 
     private static TestServer room(String policy) throws Exception {
-        return TestServer.start("--rooms", "--clientbuffer=64k", "--slowclient=" + policy, "/bin/cat");
+        return TestServer.start("--rooms", "--clientbuffer=64k", "--slowclient=" + policy, "--metrics=127.0.0.1:0",
+                "/bin/cat");
+    }
+
+    private static int metricsPort(TestServer server) {
+        return server.server().metricsAddress().getPort();
     }
 
     /**
@@ -64,6 +71,11 @@ class SlowClientTest {
             assertThat(close.payload()).startsWith(0x03, 0xF0); // 1008
             assertThat(new String(close.payload(), 2, close.payload().length - 2)).isEqualTo("too slow");
             assertThat(log.lines()).anyMatch(l -> l.contains("too slow"));
+            Map<String, Double> m = PrometheusText.scrape(metricsPort(server));
+            assertThat(m).containsEntry("wsbridge_room_slow_client_closes_total", 1.0)
+                    .containsEntry("wsbridge_room_messages_dropped_total", 0.0)
+                    .containsEntry("wsbridge_room_output_pauses_total", 0.0)
+                    .containsEntry("wsbridge_room_messages_total", (double) MESSAGES);
         }
     }
 
@@ -88,6 +100,11 @@ class SlowClientTest {
             io.wsbridge.testing.Waits.until(Duration.ofSeconds(10),
                     () -> log.lines().stream().anyMatch(l -> l.contains(dropped + " messages were dropped")),
                     "the number dropped in the log when it leaves");
+            Map<String, Double> m = PrometheusText.scrape(metricsPort(server));
+            assertThat(m).containsEntry("wsbridge_room_messages_dropped_total", (double) dropped)
+                    .containsEntry("wsbridge_room_slow_client_closes_total", 0.0)
+                    .containsEntry("wsbridge_room_output_pauses_total", 0.0)
+                    .containsEntry("wsbridge_room_messages_total", (double) MESSAGES);
         }
     }
 
@@ -126,6 +143,11 @@ class SlowClientTest {
                 assertThat(seq(fast.nextText(30))).isEqualTo(++fastGot);
             }
             sender.join(10_000);
+            Map<String, Double> m = PrometheusText.scrape(metricsPort(server));
+            assertThat(m.get("wsbridge_room_output_pauses_total")).as("the room waited").isGreaterThanOrEqualTo(1.0);
+            assertThat(m).containsEntry("wsbridge_room_messages_dropped_total", 0.0)
+                    .containsEntry("wsbridge_room_slow_client_closes_total", 0.0)
+                    .containsEntry("wsbridge_room_messages_total", (double) MESSAGES);
         }
     }
 }
