@@ -7,7 +7,8 @@
 #
 # Without a program: --roomjson --roomhistory=20 and examples/chat/room.py with its page, else cat. Then open
 # http://127.0.0.1:8080/ in two browsers, or: wscat -c ws://127.0.0.1:8080/room (twice). Ports: nginx on
-# PORT, the instances on PORT+1.., Redis on PORT+100. WSBRIDGE (default: bin/wsbridge of this checkout, else
+# PORT, the instances on PORT+1.., their metrics and health checks on PORT+201.. (curl
+# http://127.0.0.1:8281/metrics | grep room, or /readyz: 503 while Redis is down), Redis on PORT+100. WSBRIDGE (default: bin/wsbridge of this checkout, else
 # wsbridge on PATH), NGINX and REDIS_SERVER name the binaries (redis-cli comes with redis-server).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,7 +65,7 @@ n=1
 while [ "$n" -le "$instances" ]; do
   p=$((port + n))
   "$wsbridge" --address="$addr" --port="$p" --trustproxy="$addr" --rooms \
-    --roombus="redis://$addr:$redis_port" "$@" &
+    --roombus="redis://$addr:$redis_port" --metrics="$addr:$((p + 200))" "$@" &
   pids="$pids $!"
   upstreams="$upstreams    server $addr:$p max_fails=0;
 "
@@ -103,5 +104,6 @@ $upstreams  }
 CONF
 "$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" &
 pids="$pids $!"
-echo "try-locally: nginx on $addr:$port -> $instances wsbridge instances -> redis on $addr:$redis_port" >&2
+echo "try-locally: nginx on $addr:$port -> $instances wsbridge instances -> redis on $addr:$redis_port;" \
+  "metrics on $addr:$((port + 201))..$((port + 200 + instances))" >&2
 wait
