@@ -35,6 +35,7 @@ final class StartupPreload {
         "io.wsbridge.websocket.StreamingFrameDecoder",
         "io.wsbridge.websocket.CloseHandshake",
         "io.wsbridge.websocket.SessionBridge",
+        "io.wsbridge.websocket.PendingUpgrade",
     };
     static final String[] FIRST_CONNECTION_PROCESS = {
         "io.wsbridge.session.Session",

@@ -31,6 +31,13 @@ final class CurrentProgram implements ProgramEvents {
     }
 
     @Override
+    public void started() {
+        if (current()) {
+            room.started();
+        }
+    }
+
+    @Override
     public void fragment(ByteBuf payload, boolean binary, boolean first, boolean last) {
         if (current()) {
             room.fragment(payload, binary, first, last);

@@ -57,6 +57,13 @@ final class Member implements ClientEvents {
         this.policy = policy;
     }
 
+    /** The room's program runs: the client is let in (101); on its loop. */
+    void open() {
+        if (!closed) {
+            client.open();
+        }
+    }
+
     // ---- client -> room ----
 
     @Override

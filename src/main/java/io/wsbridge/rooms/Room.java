@@ -31,7 +31,9 @@ import java.util.function.Predicate;
  * {@code session.Session}, one client to one program). Everything here runs on the room's event loop (the
  * loop of the client that opened it); clients on other loops are reached by one task per loop and burst.
  *
- * <p>The life of a room: the program starts with the first client; client messages go to its stdin whole, in
+ * <p>The life of a room: the program starts with the first client, and clients are let in (101) once it runs
+ * (if it cannot start, those waiting get a 503; with --roombus they are let in as they join, since the program
+ * may run on another instance); client messages go to its stdin whole, in
  * the order the room receives them; what it prints is encoded once as WebSocket frames, a burst at a time
  * (one stdout read's worth), and every client gets a duplicate of the same buffer (with --roomjson, a line
  * can be routed to some clients only). A joining client first gets the history (--roomhistory), then live
@@ -62,6 +64,10 @@ final class Room implements ProgramEvents {
     int reservations;
     private volatile EventLoop loop;
     private ProgramEndpoint program;
+    /** The program has started (its clients are let in as they join); false while it is being started. */
+    private boolean running;
+    /** The program could not be started: the room is over and nobody was let in. */
+    private boolean startFailed;
     private final List<Member> members = new ArrayList<>();
     private final Map<String, Member> byId = new HashMap<>();
     private Map<EventLoop, Member[]> byLoop = Map.of();
@@ -128,7 +134,10 @@ final class Room implements ProgramEvents {
         loop.execute(task);
     }
 
-    /** A client whose 101 went out (its loop): it joins on the room's loop. */
+    /**
+     * A client whose upgrade was accepted (its loop): it joins on the room's loop, and is let in (101) once the
+     * room's program runs; if that program cannot start, it is refused (503).
+     */
     Member start(ClientEndpoint client, RequestInfo request, String id) {
         loop(client.eventLoop());
         LogScope clientLog = log.with("client", id).with("id", request.id()).with("remote", request.remoteAddr());
@@ -143,7 +152,14 @@ final class Room implements ProgramEvents {
 
     private void join(Member m) {
         if (over) {
-            m.loop.execute(() -> m.close(finalCode, finalReason, true));
+            // Reserved before the room ended: it gets the close the others got (a 503 if the program never ran).
+            boolean letIn = !startFailed;
+            m.loop.execute(() -> {
+                if (letIn) {
+                    m.open();
+                }
+                m.close(finalCode, finalReason, true);
+            });
             return;
         }
         if (linger != null) {
@@ -159,7 +175,12 @@ final class Room implements ProgramEvents {
         }
         List<ByteBuf> replay = history.replay();
         boolean open = messageOpen;
+        // Let in now if the program runs (with the bus: wherever it runs), else when it does (started).
+        boolean letIn = running || link != null;
         m.loop.execute(() -> {
+            if (letIn) {
+                m.open();
+            }
             for (ByteBuf h : replay) {
                 m.deliver(h, 1, 0, true);
             }
@@ -582,7 +603,17 @@ final class Room implements ProgramEvents {
     }
 
     @Override
+    public void started() {
+        running = true;
+        for (Member m : members) {
+            m.loop.execute(m::open); // those who came while it was starting
+        }
+    }
+
+    @Override
     public void failed(String why) {
+        startFailed = true;
+        // Those not let in yet (all of them, unless the bus let them in) get a 503 with this reason.
         closeAll(CloseCodes.INTERNAL_ERROR, "cannot start program: " + why);
     }
 

@@ -2,6 +2,7 @@ package io.wsbridge.server;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -57,10 +58,14 @@ import java.util.function.Consumer;
  *                                         refused (401/403/503, nothing started)
  *   router       HttpRequestRouter        invalid requests (RequestValidity: Host, control bytes) -> 400;
  *                                         with --dir/--staticdir/--cgidir: "/a/../b" -> 301 to "/b";
- *                                         Upgrade: websocket -> WebSocketUpgrade (101, or 4xx refusal);
+ *                                         Upgrade: websocket -> WebSocketUpgrade (accepted, or 4xx refusal);
  *                                         anything else -> plain endpoints (dev console, CGI, static files),
  *                                         else 404
- * After a successful upgrade (toWebSocket):
+ * An accepted upgrade while its session starts (holdForSession): the codec's decoder half goes, then
+ *   ws-pending   PendingUpgrade           after http-codec: holds what the client sent past the request (reading
+ *                                         paused); 101 once the session's program runs, else 503 and close
+ *   ws-session   SessionBridge            last: the session, started at once (it lets the client in)
+ * Once the 101 is written (switchToWebSocket), the HTTP stages go and ws-pending hands its bytes to ws-decoder:
  *   ws-encoder   WebSocket08FrameEncoder  our frames -> bytes
  *   ws-decoder   StreamingFrameDecoder    bytes -> message chunks as they arrive, whole control frames (1002);
  *                                         an uncompressed frame announcing more than --maxframesize: 1009 at once
@@ -132,8 +137,17 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
                       int maxConnections, List<RequestStage> requestStages, PipelineProbes probes) {
         this.connections = connections;
         this.compress = compress;
-        this.upgrades = new WebSocketUpgrade(sessions, policy, headers, this::toWebSocket,
-                new Subprotocols(subprotocols), compress);
+        this.upgrades = new WebSocketUpgrade(sessions, policy, headers, new WebSocketUpgrade.PipelineSwitch() {
+            @Override
+            public void hold(ChannelPipeline p, ChannelInboundHandler pending, SessionBridge bridge) {
+                holdForSession(p, pending, bridge);
+            }
+
+            @Override
+            public void toWebSocket(ChannelPipeline p, CloseHandshake closing, DeflateParameters deflate) {
+                switchToWebSocket(p, closing, deflate);
+            }
+        }, new Subprotocols(subprotocols), compress);
         this.endpoints = List.copyOf(endpoints);
         this.maxMessageSize = maxMessageSize;
         this.headers = headers;
@@ -172,9 +186,18 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
                 cleanPaths));
     }
 
+    /**
+     * An accepted upgrade, while its session starts: the HTTP decoder goes (what it read past the request moves
+     * on to ws-pending, which holds it), the encoder stays for the 101 or the 503, and the bridge comes last.
+     */
+    private static void holdForSession(ChannelPipeline p, ChannelInboundHandler pending, SessionBridge bridge) {
+        p.addAfter("http-codec", "ws-pending", pending);
+        p.addLast("ws-session", bridge);
+        ((HttpServerCodec) p.get("http-codec")).removeInboundHandler();
+    }
+
     /** Swaps the HTTP handlers for the WebSocket ones, right after the 101 response was written. */
-    private void toWebSocket(ChannelPipeline p, CloseHandshake closing, SessionBridge bridge,
-                             DeflateParameters deflate) {
+    private void switchToWebSocket(ChannelPipeline p, CloseHandshake closing, DeflateParameters deflate) {
         p.addAfter("router", "ws-encoder", new WebSocket08FrameEncoder(false));
         p.addAfter("ws-encoder", "ws-decoder", new StreamingFrameDecoder(deflate != null, maxMessageSize));
         String last = "ws-decoder";
@@ -193,7 +216,6 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
             p.addAfter(beforeSession, "ws-ping", new KeepAlivePing(pingMs, closing));
             beforeSession = "ws-ping";
         }
-        p.addAfter(beforeSession, "ws-session", bridge);
         if (probes != null) {
             // after inflating: message bytes as the program sees them
             p.addAfter(p.get("ws-deflate") != null ? "ws-deflate" : "ws-decoder", "ws-metrics",
@@ -212,7 +234,6 @@ final class ServerInitializer extends ChannelInitializer<Channel> {
             // others, which would otherwise queue and re-flush every frame for nothing (KeepAliveThenUpgradeTest).
             p.remove("http-chunked");
         }
-        // Removed last: bytes it already read past the request reach ws-decoder.
-        p.remove("http-codec");
+        p.remove("http-codec"); // ws-pending, now first, then hands what it held to ws-decoder
     }
 }

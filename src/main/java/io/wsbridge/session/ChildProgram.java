@@ -180,6 +180,7 @@ public final class ChildProgram implements ProgramEndpoint, ChildLifecycle.Owner
     @Override
     public void started() {
         stderr = new StderrLog(log.with("pid", life.pid()));
+        events.started();
     }
 
     @Override

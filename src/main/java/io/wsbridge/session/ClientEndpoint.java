@@ -6,10 +6,10 @@ import io.netty.channel.EventLoop;
 import io.wsbridge.framing.MessageSink;
 
 /**
- * The client side of a session (a WebSocket connection), as the session sees it: deliver a message (as
- * fragments, through {@link MessageSink}, sent on {@link #flush()}), pause and resume reading it, and close
- * it with a code and a reason. Its events come back through {@link ClientEvents}. All methods are called on
- * {@link #eventLoop()}.
+ * The client side of a session (a WebSocket connection), as the session sees it: let it in once what serves
+ * it runs ({@link #open()}), deliver a message (as fragments, through {@link MessageSink}, sent on
+ * {@link #flush()}), pause and resume reading it, and close it with a code and a reason. Its events come back
+ * through {@link ClientEvents}. All methods are called on {@link #eventLoop()}.
  */
 public interface ClientEndpoint extends MessageSink {
     EventLoop eventLoop();
@@ -34,8 +34,17 @@ public interface ClientEndpoint extends MessageSink {
     void resumeReading();
 
     /**
-     * Ends the session from our side: close frame after what was already sent, then the connection. The
-     * session is not told back ({@link ClientEvents#clientClosed} does not follow).
+     * What serves the client runs (its program was started): the handshake completes (101) and the client's
+     * messages begin to flow, those it sent with its request first. Nothing is sent to the client before.
+     * Idempotent.
+     */
+    void open();
+
+    /**
+     * Ends the session from our side: close frame after what was already sent, then the connection. Before
+     * {@link #open()} there is no WebSocket yet: the upgrade is refused instead (503 with the reason), so a
+     * program that could not start leaves the client a plain HTTP error. The session is not told back
+     * ({@link ClientEvents#clientClosed} does not follow).
      */
     void close(int code, String reason);
 }

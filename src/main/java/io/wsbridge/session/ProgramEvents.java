@@ -8,6 +8,9 @@ import io.wsbridge.process.ExitStatus;
  * messages (through {@link MessageSink}), and how it ends. Called on the program's event loop.
  */
 public interface ProgramEvents extends MessageSink {
+    /** It runs (before any output): its clients may be let in. Either this or {@link #failed} comes first. */
+    void started();
+
     /** The end of a burst of output: a good moment to flush. */
     void outputFlush();
 

@@ -9,8 +9,9 @@ import java.util.function.Function;
  * One client joined to one program, websocketd's PipeEndpoints: each direction runs on its own, and
  * backpressure is the same rule both ways (a side that cannot take more pauses the side that produces).
  *
- * <p>The life of a session: the program is started as the client arrives; client messages go to the
- * program, program messages to the client; then one of them ends. If the program ends first (its output is
+ * <p>The life of a session: the program is started as the client arrives, and the client is let in (101)
+ * once it runs, or refused (503) when it cannot start; client messages go to the program, program messages to
+ * the client; then one of them ends. If the program ends first (its output is
  * over and it has exited), the client gets everything it said, then a close frame (1000 for exit status 0,
  * else 1011, the reason naming the status). If the client ends first, the program is ended (stdin closed,
  * then the signal ladder). Either way the session is over once the client is gone and the program has exited.
@@ -33,12 +34,22 @@ final class Session implements ClientEvents, ProgramEvents {
         this.log = log;
     }
 
-    /** Starts a session for a client whose 101 has gone out; {@code launch} starts its program. */
+    /**
+     * Starts a session for a client whose upgrade was accepted; {@code launch} starts its program. The client
+     * is let in (101) once the program runs, or refused (503) if it cannot start.
+     */
     static ClientEvents start(ClientEndpoint client, LogScope log, Function<ProgramEvents, ProgramEndpoint> launch) {
         Session session = new Session(client, log);
         log.access("CONNECT");
         session.program = launch.apply(session);
         return session;
+    }
+
+    @Override
+    public void started() {
+        if (clientOpen) {
+            client.open();
+        }
     }
 
     // ---- client -> program ----
@@ -144,6 +155,7 @@ final class Session implements ClientEvents, ProgramEvents {
         over = true;
         if (clientOpen) {
             clientOpen = false;
+            // Before the 101: the client gets a 503 with this reason, not a WebSocket (see ClientEndpoint.close).
             client.close(CloseCodes.INTERNAL_ERROR, "cannot start program: " + why);
         }
         log.with("status", "not started").access("DISCONNECT");

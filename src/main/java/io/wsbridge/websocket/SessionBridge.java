@@ -16,24 +16,25 @@ import io.wsbridge.session.SessionStrategy;
 import io.wsbridge.session.CloseCodes;
 
 /**
- * The last handler of an upgraded connection: the WebSocket as a session's {@link ClientEndpoint}. Client
- * message chunks go to the session; the session's fragments become frames; socket writability and read
- * pausing are passed through for backpressure; the end of the connection, however it happens, reaches the
- * session once, unless the session itself asked for it.
+ * The last handler of an upgraded connection: the WebSocket as a session's {@link ClientEndpoint}. It joins the
+ * pipeline with the upgrade, before the 101: the session starts at once and lets the client in (101, through
+ * the {@link PendingUpgrade}) when what serves it runs, or refuses it (503). Then client message chunks go to
+ * the session; the session's fragments become frames; socket writability and read pausing are passed through
+ * for backpressure; the end of the connection, however it happens, reaches the session once, unless the
+ * session itself asked for it.
  */
 public final class SessionBridge extends ChannelInboundHandlerAdapter implements ClientEndpoint {
     private final SessionStrategy.PreparedSession prepared;
     private final CloseHandshake closing;
     private ChannelHandlerContext ctx;
     private ClientEvents session;
+    /** Until the client is let in or refused; null after. */
+    private PendingUpgrade pending;
+    /** The session let the client in while it was being started: done as soon as it exists. */
+    private boolean openAsked;
     private boolean closedBeforeStart;
     /** The session knows the WebSocket is over: it asked for the close, or it was told. */
     private boolean sessionKnows;
-    /**
-     * Chunks that arrived before the session existed: frames a client sent in the same segment as its upgrade
-     * request reach us while the HTTP codec is being removed, just before {@link #start()}.
-     */
-    private java.util.ArrayDeque<MessageChunk> early;
 
     public SessionBridge(SessionStrategy.PreparedSession prepared, CloseHandshake closing) {
         this.prepared = prepared;
@@ -45,24 +46,39 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
         this.ctx = ctx;
     }
 
-    /** Starts the session; called once the 101 response has been written. */
-    public void start() {
+    /** Starts the session, before the 101, which {@code pending} writes when the session lets the client in. */
+    void start(PendingUpgrade pending) {
+        this.pending = pending;
         session = prepared.start(this);
-        if (early != null) {
-            for (MessageChunk chunk; (chunk = early.poll()) != null; ) {
-                session.clientMessage(chunk.content(), chunk.binary(), chunk.last());
-            }
-            early = null;
-            session.clientReadComplete();
+        if (openAsked) {
+            openAsked = false;
+            open();
         }
         if (closedBeforeStart || !ctx.channel().isActive()) {
             notifyClosed(CloseCodes.GOING_AWAY, "connection lost");
         }
     }
 
-    /** Server shutdown: 1001 to the client (the session hears of it and winds down). */
+    @Override
+    public void open() {
+        if (pending == null) {
+            return; // let in already, or refused
+        }
+        if (session == null) {
+            openAsked = true; // its messages must find the session
+            return;
+        }
+        PendingUpgrade p = pending;
+        pending = null;
+        p.complete();
+    }
+
+    /** Server shutdown: 1001 to the client, or 503 before its 101 (the session hears of it and winds down). */
     public void shutdown() {
-        if (closing.isOpen()) {
+        if (pending != null) {
+            notifyClosed(CloseCodes.GOING_AWAY, "server shutting down");
+            refuse("server shutting down");
+        } else if (closing.isOpen()) {
             closing.close(CloseCodes.GOING_AWAY, "server shutting down");
         } else {
             notifyClosed(CloseCodes.GOING_AWAY, "server shutting down");
@@ -73,11 +89,6 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof MessageChunk chunk && session != null) {
             session.clientMessage(chunk.content(), chunk.binary(), chunk.last());
-        } else if (msg instanceof MessageChunk chunk && !closedBeforeStart) {
-            if (early == null) {
-                early = new java.util.ArrayDeque<>();
-            }
-            early.add(chunk);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -133,6 +144,10 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void fragment(ByteBuf payload, boolean binary, boolean first, boolean last) {
+        if (pending != null) {
+            payload.release(); // not a WebSocket yet: a session sends nothing before it lets the client in
+            return;
+        }
         WebSocketFrame frame;
         if (!first) {
             frame = new ContinuationWebSocketFrame(last, 0, payload);
@@ -146,7 +161,7 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void writeFrames(ByteBuf frames) {
-        if (closing.isOpen()) {
+        if (closing.isOpen() && pending == null) {
             ctx.write(frames, ctx.voidPromise()); // passes the frame encoder untouched: it encodes frames only
         } else {
             frames.release();
@@ -186,6 +201,18 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
     @Override
     public void close(int code, String reason) {
         sessionKnows = true; // its own close is not echoed back to it
-        closing.close(code, reason);
+        if (pending != null) {
+            refuse(reason);
+        } else {
+            closing.close(code, reason);
+        }
+    }
+
+    /** No WebSocket after all: 503 with the reason instead of the 101. */
+    private void refuse(String reason) {
+        PendingUpgrade p = pending;
+        pending = null;
+        openAsked = false;
+        p.refuse(reason);
     }
 }

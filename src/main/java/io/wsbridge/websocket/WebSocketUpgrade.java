@@ -2,6 +2,7 @@ package io.wsbridge.websocket;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -27,19 +28,29 @@ import java.util.Base64;
 
 /**
  * The opening handshake (RFC 6455 section 4.2): checks the request, lets the session strategy accept or refuse it
- * (429 when --maxforks is reached, ...), answers 101, and switches the connection's pipeline from HTTP to
- * WebSocket frames. Refusals are plain HTTP errors with a one-line reason.
+ * (429 when --maxforks is reached, ...), starts the session, and answers 101 and switches the connection's
+ * pipeline from HTTP to WebSocket frames once the session's program runs (503 if it cannot start). Refusals are
+ * plain HTTP errors with a one-line reason.
  */
 public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler {
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final LogScope DEFLATE_LOG = LogScope.of("websocket");
 
-    /** Replaces the HTTP handlers with the WebSocket ones (the layout lives with the server initializer). */
-    @FunctionalInterface
+    /** The pipeline's changes (the layout lives with the server initializer). */
     public interface PipelineSwitch {
-        /** @param deflate the permessage-deflate agreement, or null when messages are not compressed */
-        void toWebSocket(ChannelPipeline pipeline, CloseHandshake closing, SessionBridge bridge,
-                         DeflateParameters deflate);
+        /**
+         * Before the 101, while the session starts: HTTP decoding stops, {@code pending} holds what the client
+         * sends past its request, and {@code bridge} joins the pipeline (at its end).
+         */
+        void hold(ChannelPipeline pipeline, ChannelInboundHandler pending, SessionBridge bridge);
+
+        /**
+         * Once the 101 is written: the HTTP handlers make way for the WebSocket ones, between the held input and
+         * the bridge.
+         *
+         * @param deflate the permessage-deflate agreement, or null when messages are not compressed
+         */
+        void toWebSocket(ChannelPipeline pipeline, CloseHandshake closing, DeflateParameters deflate);
     }
 
     private final SessionStrategy sessions;
@@ -134,15 +145,15 @@ public final class WebSocketUpgrade implements HttpRequestRouter.UpgradeHandler 
             prepared.abandon();
             return;
         }
-        // Encoded by the HTTP codec right now, before the switch below removes it; it leaves the process only
-        // once the session has started, so that nothing the client does after reading it (another client's
-        // message to the same room, say) can come before the session exists.
-        ctx.write(response);
+        // The 101 waits until the session's program runs (a program that cannot start gets the client a 503);
+        // the session is started right away, with the bridge in the pipeline, and lets the client in itself.
         CloseHandshake closing = new CloseHandshake();
         SessionBridge bridge = new SessionBridge(prepared, closing);
-        pipelineSwitch.toWebSocket(ctx.pipeline(), closing, bridge, deflate);
-        bridge.start();
-        ctx.flush();
+        ChannelPipeline pipeline = ctx.pipeline();
+        PendingUpgrade pending = new PendingUpgrade(ctx, request, info, response,
+                () -> pipelineSwitch.toWebSocket(pipeline, closing, deflate));
+        pipelineSwitch.hold(pipeline, pending, bridge);
+        bridge.start(pending);
     }
 
     /** What is wrong with an upgrade request, or null when it is a valid RFC 6455 handshake. */

@@ -129,10 +129,40 @@ class RoomEndingsTest {
     void theProgramCannotStart() {
         open(rooms(0, 0, Config.SlowClient.CLOSE, 1 << 20));
         FakeClient a = join();
+        FakeClient b = join();
         room.failed("No such file or directory");
         run();
+        assertThat(a.opens).as("never let in: the close before the 101 becomes a 503").isZero();
         assertThat(a.closeCode).isEqualTo(1011);
         assertThat(a.closeReason).isEqualTo("cannot start program: No such file or directory");
+        assertThat(b.opens).isZero();
+        assertThat(b.closeReason).isEqualTo("cannot start program: No such file or directory");
+        FakeClient late = join(); // reserved before the room was retired
+        assertThat(late.opens).isZero();
+        assertThat(late.closeReason).isEqualTo("cannot start program: No such file or directory");
+    }
+
+    @Test
+    void clientsAreLetInOnceTheProgramRuns() {
+        open(rooms(0, 0, Config.SlowClient.CLOSE, 1 << 20));
+        FakeClient a = join();
+        FakeClient b = join();
+        assertThat(a.opens).as("no 101 while the program is being started").isZero();
+        assertThat(b.opens).isZero();
+        room.started();
+        run();
+        assertThat(a.opens).isEqualTo(1);
+        assertThat(b.opens).isEqualTo(1);
+        FakeClient c = join(); // the program runs: let in as it joins
+        assertThat(c.opens).isEqualTo(1);
+        prints("x");
+        assertThat(c.messages()).containsExactly("x");
+        room.outputEnded();
+        room.exited(ExitStatus.exited(0));
+        run();
+        FakeClient late = join(); // reserved before the room was retired: let in, then told how it ended
+        assertThat(late.opens).isEqualTo(1);
+        assertThat(late.closeCode).isEqualTo(1000);
     }
 
     @Test
@@ -229,6 +259,8 @@ class RoomEndingsTest {
         private final List<String> frames = new ArrayList<>();
         ClientEvents events;
         boolean writable = true;
+        /** Times it was let in (101): once the program runs, never when it cannot start. */
+        int opens;
         int closes;
         int closeCode = -1;
         String closeReason;
@@ -282,6 +314,11 @@ class RoomEndingsTest {
 
         @Override
         public void resumeReading() {
+        }
+
+        @Override
+        public void open() {
+            opens++;
         }
 
         @Override

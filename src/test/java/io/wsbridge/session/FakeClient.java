@@ -16,6 +16,8 @@ final class FakeClient implements ClientEndpoint {
     boolean writable = true;
     boolean readingPaused;
     int flushes;
+    /** Times it was let in (101): once the program runs, never when it cannot start. */
+    int opens;
     int closes;
     int closeCode = -1;
     String closeReason;
@@ -68,6 +70,11 @@ final class FakeClient implements ClientEndpoint {
     @Override
     public void resumeReading() {
         readingPaused = false;
+    }
+
+    @Override
+    public void open() {
+        opens++;
     }
 
     @Override

@@ -29,6 +29,16 @@ class SessionEndingsTest {
     }
 
     @Test
+    void theClientIsLetInOnceTheProgramRuns() {
+        SessionRig rig = new SessionRig();
+        assertThat(rig.client.opens).as("no 101 while the process is being created").isZero();
+        rig.spawn();
+        assertThat(rig.client.opens).as("101 once it runs").isEqualTo(1);
+        rig.prints("hi\n");
+        assertThat(rig.client.messages).containsExactly("hi");
+    }
+
+    @Test
     void programExitsFirst() {
         SessionRig rig = new SessionRig().spawn();
         rig.clientSends("hello").prints("HELLO\n").closesOutput().exits(OK);
@@ -162,6 +172,7 @@ class SessionEndingsTest {
         rig.spawn();
 
         assertThat(rig.child).as("no process").isNull();
+        assertThat(rig.client.opens).as("never let in: the close before the 101 becomes a 503").isZero();
         assertThat(rig.client.closeCode).isEqualTo(1011);
         assertThat(rig.client.closeReason).isEqualTo("cannot start program: No such file or directory");
         assertThat(rig.forks.live()).isZero();
@@ -185,6 +196,7 @@ class SessionEndingsTest {
         assertThat(rig.child.signals).containsExactly("SIGINT", "SIGTERM");
         rig.exits(new ExitStatus(0, Signals.SIGTERM));
         assertThat(rig.client.closes).isZero();
+        assertThat(rig.client.opens).as("a client that is gone is not let in").isZero();
         assertReleasedOnce(rig);
     }
 
