@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 13 point 3: a program that cannot be started when a client comes (here: its file lost its exec bit, or
  * was deleted, after the server started) gets the client a plain 503 naming the reason, before any 101 (before:
  * 101, then close 1011 "cannot start program"); nothing is left behind, and the server goes on serving others.
+ * A failure inside the process layer (pipes: EMFILE) is {@link SpawnFailureIT}.
  */
 @Timeout(60)
 class StartFailureTest {
@@ -49,8 +50,12 @@ class StartFailureTest {
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(yes ? "rwxr-xr-x" : "rw-r--r--"));
     }
 
-    private static void echoes(TestServer server, String path) throws IOException {
-        try (RawWebSocket ws = RawWebSocket.connect(server.port(), path)) {
+    static void echoes(TestServer server, String path) throws IOException {
+        echoes(server.port(), path);
+    }
+
+    static void echoes(int port, String path) throws IOException {
+        try (RawWebSocket ws = RawWebSocket.connect(port, path)) {
             ws.sendText("ping");
             assertThat(ws.readMessage(Duration.ofSeconds(10)).text()).isEqualTo("ping");
         }
@@ -60,25 +65,30 @@ class StartFailureTest {
     private static String answer(int port, String path, byte[] early) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            s.setSoTimeout(10_000);
-            byte[] head = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16])
-                    + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-            ByteArrayOutputStream request = new ByteArrayOutputStream();
-            request.write(head);
-            request.write(early);
-            s.getOutputStream().write(request.toByteArray());
-            InputStream in = new BufferedInputStream(s.getInputStream());
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            byte[] b = new byte[4096];
-            for (int n; (n = in.read(b)) > 0; ) { // the server closes after its answer (10 s read timeout)
-                all.write(b, 0, n);
-            }
-            return all.toString(StandardCharsets.ISO_8859_1);
+            return answer(s, port, path, early);
         }
     }
 
-    private static void assertRefused(String answer, String reason) {
+    /** The same on a connection already made. */
+    static String answer(Socket s, int port, String path, byte[] early) throws IOException {
+        s.setSoTimeout(10_000);
+        byte[] head = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(new byte[16])
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.write(head);
+        request.write(early);
+        s.getOutputStream().write(request.toByteArray());
+        InputStream in = new BufferedInputStream(s.getInputStream());
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        byte[] b = new byte[4096];
+        for (int n; (n = in.read(b)) > 0; ) { // the server closes after its answer (10 s read timeout)
+            all.write(b, 0, n);
+        }
+        return all.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    static void assertRefused(String answer, String reason) {
         assertThat(answer).as("the whole answer").startsWith("HTTP/1.1 503 Service Unavailable\r\n")
                 .doesNotContain(" 101 ").doesNotContain("Sec-WebSocket-Accept")
                 .contains("Connection: close")
