@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 final class AcceptErrors extends ChannelInboundHandlerAdapter {
     private static final LogScope LOG = LogScope.of("server");
     static final long PAUSE_MS = 20;
-    /** One for every listener (TCP and Unix socket): it only keeps when it last logged. */
+    /** One for every listener (TCP, Unix socket, passed in by systemd): it only keeps when it last logged. */
     static final AcceptErrors INSTANCE = new AcceptErrors();
     private volatile long lastLogNanos = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
 

@@ -79,6 +79,7 @@ final class SystemdHook {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(loops)
                     .channelFactory(() -> channel)
+                    .handler(AcceptErrors.INSTANCE) // as on the sockets we bind: a failed accept pauses 20 ms
                     .childOption(ChannelOption.ALLOCATOR, alloc)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                     .childHandler(initializer);

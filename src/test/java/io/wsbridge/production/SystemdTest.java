@@ -14,6 +14,7 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.wsbridge.testing.Client;
+import io.wsbridge.testing.Descriptors;
 import io.wsbridge.testing.ExternalServer;
 import io.wsbridge.testing.Scripts;
 import io.wsbridge.testing.UnixSocketClient;
@@ -110,6 +111,56 @@ class SystemdTest {
             assertThat(server.awaitExit(20)).isZero();
         }
         assertThat(unix).as("the socket belongs to whoever passed it in").exists();
+    }
+
+    /**
+     * A failed accept (EMFILE) on a passed-in socket pauses accepting for 20 ms, as on the sockets wsbridge binds
+     * itself, not for Netty's whole second: the server's open-files limit is lowered until the accept has failed,
+     * then restored, and the client waiting in the backlog is served.
+     */
+    @Test
+    void aFailedAcceptOnAPassedSocketPausesBriefly() throws Exception {
+        needPython();
+        Assumptions.assumeTrue(Descriptors.prlimitInstalled(), "SKIPPED: prlimit (util-linux) not installed");
+        Path echo = Scripts.sh(dir, "echo.sh", "exec cat");
+        Path portFile = dir.resolve("port");
+        List<String> command = new java.util.ArrayList<>(List.of("python3", activator().toString(),
+                portFile.toString(), dir.resolve("ws.sock").toString(), "sockets"));
+        command.addAll(ExternalServer.javaCommand(List.of(), List.of("--address=127.0.0.1", echo.toString())));
+        try (ExternalServer server = ExternalServer.launchCommand(command, Map.of())) {
+            server.awaitOutput("Socket activation           : 2 sockets passed in", 30);
+            int port = Integer.parseInt(Files.readString(portFile).trim());
+            long pid = server.pid();
+            try (Client client = Client.connect("ws://127.0.0.1:" + port + "/")) { // lazily opened fds exist now
+                client.send("warm");
+                assertThat(client.nextText(10)).isEqualTo("warm");
+            }
+            io.wsbridge.testing.Waits.until(Duration.ofSeconds(10),
+                    () -> ProcessHandle.of(pid).orElseThrow().children().count() == 0, "warm-up child reaped");
+            String soft = Descriptors.softLimit(pid);
+            try (Socket s = new Socket()) {
+                Descriptors.setSoftLimit(pid, Integer.toString(Descriptors.firstFree(pid)));
+                try {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 5000); // completed by the kernel's backlog
+                    server.awaitOutput("Cannot accept connections", 10);
+                } finally {
+                    Descriptors.setSoftLimit(pid, soft);
+                }
+                long restored = System.nanoTime();
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                byte[] status = s.getInputStream().readNBytes(12);
+                long ms = (System.nanoTime() - restored) / 1_000_000;
+                assertThat(new String(status, StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1 101");
+                System.out.printf("passed-in socket: served %d ms after the open-files limit was restored%n", ms);
+            }
+            assertThat(server.output()).anyMatch(l -> l.contains("Cannot accept connections")
+                    && l.contains("pausing 20 ms"));
+            server.signal("TERM");
+            assertThat(server.awaitExit(20)).isZero();
+        }
     }
 
     @Test
