@@ -5,10 +5,10 @@ import java.util.ArrayDeque;
 import java.util.function.Function;
 
 /**
- * A session whose program can only start once REMOTE_HOST is known (--reverselookup). The 101 has gone
- * out; meanwhile the client's socket is not read, and what was already read is kept in order, then handed
- * to the real session when it starts. A client that leaves during the lookup gives its fork slot back at
- * once, and no program is started for it.
+ * A session whose program can only start once REMOTE_HOST is known (--reverselookup). The client is let in
+ * (101) by the real session, once its program runs; meanwhile the client's socket is not read, and anything
+ * already read is kept in order, then handed to the real session when it starts. A client that leaves during the
+ * lookup gives its fork slot back at once, and no program is started for it.
  */
 final class StartAfterLookup implements ClientEvents {
     private record Chunk(ByteBuf data, boolean binary, boolean last) {

@@ -136,15 +136,13 @@ class LifecycleTest {
     }
 
     @Test
-    void childThatCannotStartClosesWith1011AndAReason() throws Exception {
+    void childThatCannotStartGets503AndAReasonBeforeThe101() throws Exception {
         Path script = Scripts.sh(dir, "noexec.sh", "echo never");
         try (TestServer server = TestServer.start(script.toString())) {
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
-            try (Client client = Client.connect(server.url("/"))) {
-                Client.Closed closed = client.awaitClose(10);
-                assertThat(closed.code()).isEqualTo(1011);
-                assertThat(closed.reason()).contains("Permission denied");
-            }
+            RawWebSocket.HttpReply refused = RawWebSocket.tryUpgrade(server.port(), "/", java.util.Map.of());
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.body()).isEqualTo("503 Service Unavailable: cannot start program: Permission denied\n");
             assertThat(server.liveChildren()).isZero();
         }
     }

@@ -10,11 +10,14 @@ import io.wsbridge.testing.RawWebSocket;
 import io.wsbridge.testing.Scripts;
 import io.wsbridge.testing.TestServer;
 import io.wsbridge.testing.Waits;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,9 +87,17 @@ class ReverseLookupTest {
             return "fast.example";
         }, 30_000);
         WsbridgeServer server = start(lookup);
-        try (RawWebSocket slow = RawWebSocket.connect(port(server), "/")) {
+        // Its 101 waits for the lookup and the program; a message sent with the request waits with it.
+        CompletableFuture<RawWebSocket> slowUpgrade = CompletableFuture.supplyAsync(() -> {
+            try {
+                return RawWebSocket.connectWithEarlyBytes(port(server), "/", RawWebSocket.frame(RawWebSocket.TEXT,
+                        true, "sent while the lookup runs".getBytes(StandardCharsets.UTF_8), true, 0));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try {
             Waits.until(Duration.ofSeconds(5), () -> calls.get() == 1, "first lookup under way");
-            slow.sendText("sent while the lookup runs");
             // Four more sessions: with one event loop per core, some share the slow one's loop.
             for (int i = 0; i < 4; i++) {
                 try (RawWebSocket other = RawWebSocket.connect(port(server), "/")) {
@@ -100,10 +111,13 @@ class ReverseLookupTest {
                     "GET /nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
             assertThat(plain.status()).isEqualTo(404);
             assertThat(release.getCount()).as("the slow lookup is still blocked").isEqualTo(1);
+            assertThat(slowUpgrade).as("no 101 before its program runs").isNotDone();
             release.countDown();
-            assertThat(text(slow)).isEqualTo("REMOTE_HOST=slow.example");
-            assertThat(text(slow)).isEqualTo("REMOTE_ADDR=127.0.0.1");
-            assertThat(text(slow)).as("kept, not lost").isEqualTo("sent while the lookup runs");
+            try (RawWebSocket slow = slowUpgrade.get(10, TimeUnit.SECONDS)) {
+                assertThat(text(slow)).isEqualTo("REMOTE_HOST=slow.example");
+                assertThat(text(slow)).isEqualTo("REMOTE_ADDR=127.0.0.1");
+                assertThat(text(slow)).as("kept, not lost").isEqualTo("sent while the lookup runs");
+            }
         } finally {
             release.countDown();
             server.shutdown();
@@ -118,8 +132,8 @@ class ReverseLookupTest {
             return "too.late";
         }, 300);
         WsbridgeServer server = start(lookup);
+        long t0 = System.nanoTime();
         try (RawWebSocket ws = RawWebSocket.connect(port(server), "/")) {
-            long t0 = System.nanoTime();
             assertThat(text(ws)).isEqualTo("REMOTE_HOST=127.0.0.1");
             assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(200L, 3000L);
         } finally {
@@ -148,7 +162,10 @@ class ReverseLookupTest {
         }, 30_000);
         WsbridgeServer server = start(lookup, "--maxforks=1");
         try {
-            RawWebSocket leaving = RawWebSocket.connect(port(server), "/");
+            Socket leaving = new Socket("127.0.0.1", port(server)); // its 101 would come after the lookup
+            leaving.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             Waits.until(Duration.ofSeconds(5), () -> calls.get() == 1, "lookup under way");
             assertThat(server.liveChildren()).as("slot taken at the upgrade").isEqualTo(1);
             leaving.close();
