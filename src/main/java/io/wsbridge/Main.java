@@ -75,6 +75,10 @@ public final class Main {
         defaultProperty("io.netty.tryReflectionSetAccessible", "true");
         // The Redis client of --roombus records a JFR event per command unless told not to (slow to set up, unused).
         defaultProperty("io.lettuce.core.jfr", "false");
+        // JNA's library search path: left unset, JNA fills it at its first use by running `/sbin/ldconfig -p` (a
+        // fork and exec at every start, and a child that a JVM stopping at once leaves unreaped). wsbridge only
+        // loads libc.so.6, which the system's loader finds by its soname without any search path.
+        defaultProperty("jna.platform.library.path", "");
         // SLF4J would scan the class path for logging providers; ours sets logback up directly.
         if (defaultProperty("slf4j.provider", "io.wsbridge.logging.WsbridgeLogProvider")) {
             defaultProperty("slf4j.internal.verbosity", "WARN"); // no note on stderr about the above
