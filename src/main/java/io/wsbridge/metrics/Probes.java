@@ -1,5 +1,6 @@
 package io.wsbridge.metrics;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -97,6 +98,10 @@ final class Probes implements PipelineProbes {
                 if (frame.isFinalFragment()) {
                     metrics.messages.labelValues("out").inc();
                 }
+            } else if (msg instanceof ByteBuf frames) {
+                EncodedFrames.Count count = EncodedFrames.count(frames); // a room's, encoded once for all its clients
+                metrics.bytes.labelValues("out").inc(count.payloadBytes());
+                metrics.messages.labelValues("out").inc(count.messages());
             }
             ctx.write(msg, promise);
         }

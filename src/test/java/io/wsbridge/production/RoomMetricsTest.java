@@ -67,7 +67,9 @@ class RoomMetricsTest {
                     assertThat(three).containsEntry("wsbridge_rooms_open", 2.0)
                             .containsEntry("wsbridge_room_clients", 3.0).containsEntry("wsbridge_room_clients_max", 2.0)
                             .containsEntry(rooms("1"), 1.0).containsEntry(rooms("2-9"), 1.0)
-                            .containsEntry("wsbridge_room_messages_total", 2.0);
+                            .containsEntry("wsbridge_room_messages_total", 2.0)
+                            .containsEntry("wsbridge_messages_total{direction=\"out\"}", 3.0) // hello, to both x 2
+                            .containsEntry("wsbridge_message_bytes_total{direction=\"out\"}", 5.0 + 2 * 7);
                     assertThat(three.keySet()).as("no label per room or client")
                             .noneMatch(k -> k.contains("chat") || k.contains("lobby") || k.contains("127.0.0.1"));
                     b.sendClose(1000, "");

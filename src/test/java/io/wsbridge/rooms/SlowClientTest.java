@@ -102,6 +102,7 @@ class SlowClientTest {
                     "the number dropped in the log when it leaves");
             Map<String, Double> m = PrometheusText.scrape(metricsPort(server));
             assertThat(m).containsEntry("wsbridge_room_messages_dropped_total", (double) dropped)
+                    .containsEntry("wsbridge_messages_total{direction=\"out\"}", (double) MESSAGES + got.size())
                     .containsEntry("wsbridge_room_slow_client_closes_total", 0.0)
                     .containsEntry("wsbridge_room_output_pauses_total", 0.0)
                     .containsEntry("wsbridge_room_messages_total", (double) MESSAGES);
