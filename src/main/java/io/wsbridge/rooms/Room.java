@@ -2,7 +2,6 @@ package io.wsbridge.rooms;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -18,40 +17,31 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * One program joined to many clients: the second session strategy's joiner (the first is
  * {@code session.Session}, one client to one program). Everything here runs on the room's event loop (the
- * loop of the client that opened it); clients on other loops are reached by one task per loop and burst.
+ * loop of the client that opened it).
  *
  * <p>The life of a room: the program starts with the first client, and clients are let in (101) once it runs
  * (if it cannot start, those waiting get a 503; with --roombus they are let in as they join, since the program
  * may run on another instance); client messages go to its stdin whole, in
- * the order the room receives them; what it prints is encoded once as WebSocket frames, a burst at a time
- * (one stdout read's worth), and every client gets a duplicate of the same buffer (with --roomjson, a line
- * can be routed to some clients only). A joining client first gets the history (--roomhistory), then live
+ * the order the room receives them; what it prints goes to every client through {@link RoomOutput} (encoded
+ * once, one shared buffer). A joining client first gets the history (--roomhistory), then live
  * messages: both come from this loop, so nothing is missed or doubled at the seam. When the last client
  * leaves, the program is ended after --roomlinger; when the program ends, every client gets the close frame
  * a single session would give, and the next client starts a new program.
  */
 final class Room implements ProgramEvents {
-    /** A burst is sent on when it holds this much, even before the end of the read. */
-    private static final int BURST_BYTES = 64 * 1024;
-    /** --roomjson: a stdout line longer than this is not routed, but broadcast as it is, in pieces. */
-    private static final int JSON_LINE_LIMIT = 1 << 20;
-
     final String key;
     private final ProcessPerRoom rooms;
     private final Config.Rooms settings;
     private final LogScope log;
-    private final ByteBufAllocator alloc;
     private final Function<ProgramEvents, ProgramEndpoint> launch;
     /** Told of messages sent and of slow clients (--metrics). */
     final RoomActivity activity;
@@ -70,16 +60,7 @@ final class Room implements ProgramEvents {
     private boolean startFailed;
     private final List<Member> members = new ArrayList<>();
     private final Map<String, Member> byId = new HashMap<>();
-    private Map<EventLoop, Member[]> byLoop = Map.of();
-    // output, as it is encoded
-    private ByteBuf burst;
-    private int burstMessages;
-    private int burstFresh;
-    private boolean burstOpenAtStart;
-    private boolean messageOpen;
-    private final History history;
-    private CompositeByteBuf jsonLine;
-    private boolean jsonStreaming;
+    private final RoomOutput output;
     // backpressure
     private final Set<Member> full = new HashSet<>();
     private boolean outputPaused;
@@ -99,10 +80,10 @@ final class Room implements ProgramEvents {
         this.rooms = rooms;
         this.settings = settings;
         this.log = log;
-        this.alloc = alloc;
         this.launch = launch;
         this.activity = rooms.activity();
-        this.history = new History(settings.history(), settings.clientBuffer(), alloc);
+        this.output = new RoomOutput(settings.json(), settings.history(), settings.clientBuffer(), alloc,
+                this::loop, byId::get, activity);
     }
 
     /** The room's loop: the first client's; set once. */
@@ -173,8 +154,8 @@ final class Room implements ProgramEvents {
                 return;
             }
         }
-        List<ByteBuf> replay = history.replay();
-        boolean open = messageOpen;
+        List<ByteBuf> replay = output.history();
+        boolean open = output.midMessage();
         // Let in now if the program runs (with the bus: wherever it runs), else when it does (started).
         boolean letIn = running || link != null;
         m.loop.execute(() -> {
@@ -189,7 +170,7 @@ final class Room implements ProgramEvents {
         });
         members.add(m);
         byId.put(m.id, m);
-        regroup();
+        output.members(members);
         if (link != null) {
             link.joined(m.id); // its join line was made at admission; the program hears of it now
         } else if (settings.json()) {
@@ -200,7 +181,7 @@ final class Room implements ProgramEvents {
     void leave(Member m) {
         if (byId.remove(m.id) != null) {
             members.remove(m);
-            regroup();
+            output.members(members);
             if (link != null) {
                 link.leave(m.id);
             } else if (settings.json() && !over) {
@@ -243,16 +224,6 @@ final class Room implements ProgramEvents {
                 }
             }
         }
-    }
-
-    private void regroup() {
-        Map<EventLoop, List<Member>> groups = new LinkedHashMap<>();
-        for (Member m : members) {
-            groups.computeIfAbsent(m.loop, l -> new ArrayList<>()).add(m);
-        }
-        Map<EventLoop, Member[]> next = new LinkedHashMap<>();
-        groups.forEach((l, ms) -> next.put(l, ms.toArray(new Member[0])));
-        byLoop = next;
     }
 
     // ---- clients -> program ----
@@ -326,86 +297,14 @@ final class Room implements ProgramEvents {
     private void output(ByteBuf payload, boolean binary, boolean first, boolean last) {
         if (over) {
             payload.release();
-        } else if (settings.json() && !binary) {
-            jsonFragment(payload, first, last);
         } else {
-            broadcast(payload, binary, first, last);
-        }
-    }
-
-    /** Adds a frame to the burst every client gets (payload released). */
-    private void broadcast(ByteBuf payload, boolean binary, boolean first, boolean last) {
-        try {
-            if (burst == null) {
-                burst = alloc.directBuffer(Math.min(BURST_BYTES, payload.readableBytes() + 64));
-                burstMessages = 0;
-                burstOpenAtStart = messageOpen;
-                burstFresh = messageOpen ? -1 : 0;
-            }
-            int start = burst.writerIndex();
-            if (first && burstFresh < 0) {
-                burstFresh = start;
-            }
-            Frames.append(burst, payload, binary, first, last);
-            messageOpen = !last;
-            if (last) {
-                burstMessages++;
-            }
-            if (history.kept()) {
-                history.frame(burst, start, burst.writerIndex() - start, first, last);
-            }
-        } finally {
-            payload.release();
-        }
-        if (burst.readableBytes() >= BURST_BYTES) {
-            sendBurst();
-        }
-    }
-
-    /** Sends the burst to every client: one shared buffer, a duplicate each. */
-    private void sendBurst() {
-        ByteBuf frames = burst;
-        if (frames == null) {
-            return;
-        }
-        burst = null;
-        if (burstMessages > 0) {
-            activity.messagesSent(burstMessages);
-        }
-        boolean whole = !burstOpenAtStart && !messageOpen;
-        deliver(frames, burstMessages, burstFresh, whole, null);
-    }
-
-    /** Gives each chosen client (all when {@code who} is null) a duplicate of {@code frames} (released). */
-    private void deliver(ByteBuf frames, int messages, int fresh, boolean whole, Predicate<Member> who) {
-        for (Map.Entry<EventLoop, Member[]> group : byLoop.entrySet()) {
-            Member[] ms = group.getValue();
-            if (group.getKey() == loop) {
-                deliverHere(ms, frames, messages, fresh, whole, who);
-            } else {
-                frames.retain();
-                group.getKey().execute(() -> {
-                    deliverHere(ms, frames, messages, fresh, whole, who);
-                    frames.release();
-                });
-            }
-        }
-        frames.release();
-    }
-
-    private static void deliverHere(Member[] ms, ByteBuf frames, int messages, int fresh, boolean whole,
-                                    Predicate<Member> who) {
-        for (Member m : ms) {
-            if (who == null || who.test(m)) {
-                m.deliver(frames.retainedDuplicate(), messages, fresh, whole);
-                m.flush();
-            }
+            output.print(payload, binary, first, last);
         }
     }
 
     @Override
     public void outputFlush() {
-        sendBurst();
+        output.flush();
     }
 
     // ---- --roombus ----
@@ -470,72 +369,6 @@ final class Room implements ProgramEvents {
         }
     }
 
-    // ---- --roomjson output ----
-
-    private void jsonFragment(ByteBuf payload, boolean first, boolean last) {
-        if (jsonStreaming) {
-            broadcast(payload, false, false, last);
-            jsonStreaming = !last;
-            return;
-        }
-        if (jsonLine == null) {
-            jsonLine = alloc.compositeBuffer(Integer.MAX_VALUE);
-        }
-        jsonLine.addComponent(true, payload);
-        if (!last && jsonLine.readableBytes() > JSON_LINE_LIMIT) {
-            ByteBuf head = jsonLine;
-            jsonLine = null;
-            jsonStreaming = true;
-            broadcast(head, false, true, false); // too long to route: everyone gets it as it is
-            return;
-        }
-        if (last) {
-            ByteBuf line = jsonLine;
-            jsonLine = null;
-            route(line);
-        }
-    }
-
-    private void route(ByteBuf line) {
-        RoomJson.Route route = line.readableBytes() > 0 && line.getByte(line.readerIndex()) == '{'
-                ? RoomJson.route(line.toString(StandardCharsets.UTF_8)) : null;
-        if (route == null) {
-            broadcast(line, false, true, true);
-            return;
-        }
-        line.release();
-        if (route instanceof RoomJson.Broadcast b) {
-            broadcast(utf8(b.data()), false, true, true);
-            return;
-        }
-        sendBurst(); // what came before goes first
-        if (route instanceof RoomJson.To to) {
-            Set<String> ids = Set.copyOf(to.clients());
-            activity.messagesSent(1);
-            deliver(frame(to.data()), 1, 0, true, m -> ids.contains(m.id));
-        } else if (route instanceof RoomJson.Except ex) {
-            activity.messagesSent(1);
-            deliver(frame(ex.data()), 1, 0, true, m -> !m.id.equals(ex.client()));
-        } else if (route instanceof RoomJson.Close c) {
-            Member m = byId.get(c.client());
-            if (m != null) {
-                m.loop.execute(() -> m.close(c.code(), c.reason(), true));
-            }
-        }
-    }
-
-    private ByteBuf frame(String text) {
-        ByteBuf payload = utf8(text);
-        ByteBuf out = alloc.directBuffer(payload.readableBytes() + 10);
-        Frames.append(out, payload, false, true, true);
-        payload.release();
-        return out;
-    }
-
-    private static ByteBuf utf8(String text) {
-        return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
-    }
-
     // ---- slow clients (--slowclient=wait) ----
 
     void memberFull(Member m) {
@@ -591,7 +424,7 @@ final class Room implements ProgramEvents {
 
     private void finishIfOver() {
         if (outputEnded && exit != null) {
-            sendBurst();
+            output.flush();
             closeAll(exit.success() ? CloseCodes.NORMAL : CloseCodes.INTERNAL_ERROR, exit.describe());
             program.end();
         }
@@ -633,8 +466,7 @@ final class Room implements ProgramEvents {
         }
         members.clear();
         byId.clear();
-        byLoop = Map.of();
-        releaseOutput();
+        release();
     }
 
     /** With the bus: the program is over here; as its owner, tell the others, and leave the room's bus. */
@@ -648,16 +480,8 @@ final class Room implements ProgramEvents {
         }
     }
 
-    private void releaseOutput() {
-        if (burst != null) {
-            burst.release();
-            burst = null;
-        }
-        if (jsonLine != null) {
-            jsonLine.release();
-            jsonLine = null;
-        }
-        history.release();
+    private void release() {
+        output.release();
         if (linger != null) {
             linger.cancel(false);
             linger = null;
