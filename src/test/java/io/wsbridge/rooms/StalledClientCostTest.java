@@ -57,7 +57,8 @@ class StalledClientCostTest {
     private static final long HELD_BOUND = 2 * (CLIENT_BUFFER + OUTBOUND + BURST) + (1 << 20);
     /**
      * With wait, the queue may overshoot: until the room hears that the client is full, it goes on delivering
-     * what it read from the program's stdout, up to one wake-up's reads (16 x 64 KiB; PipeReader).
+     * what it read from the program's stdout: typically one wake-up's reads (16 x 64 KiB; PipeReader), more only
+     * if the room's loop gets to a second wake-up before the client's loop has told it.
      */
     private static final long WAIT_HELD_BOUND = HELD_BOUND + 2 * (16 * 64 * 1024);
     /** The peak, readers' backlogs included: half of what the program prints. */
