@@ -78,9 +78,9 @@ final class Probes implements PipelineProbes {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof MessageChunk chunk) {
-                metrics.bytes.labelValues("in").inc(chunk.content().readableBytes());
+                metrics.bytesIn.inc(chunk.content().readableBytes());
                 if (chunk.last()) {
-                    metrics.messages.labelValues("in").inc();
+                    metrics.messagesIn.inc();
                 }
             } else if (msg instanceof CloseWebSocketFrame close) {
                 closed(close);
@@ -94,14 +94,16 @@ final class Probes implements PipelineProbes {
                 closed(close);
             } else if (msg instanceof WebSocketFrame frame && (frame instanceof TextWebSocketFrame
                     || frame instanceof BinaryWebSocketFrame || frame instanceof ContinuationWebSocketFrame)) {
-                metrics.bytes.labelValues("out").inc(frame.content().readableBytes());
+                metrics.bytesOut.inc(frame.content().readableBytes());
                 if (frame.isFinalFragment()) {
-                    metrics.messages.labelValues("out").inc();
+                    metrics.messagesOut.inc();
                 }
             } else if (msg instanceof ByteBuf frames) {
                 EncodedFrames.Count count = EncodedFrames.count(frames); // a room's, encoded once for all its clients
-                metrics.bytes.labelValues("out").inc(count.payloadBytes());
-                metrics.messages.labelValues("out").inc(count.messages());
+                if (count.messages() > 0 || count.payloadBytes() > 0) {
+                    metrics.bytesOut.inc(count.payloadBytes());
+                    metrics.messagesOut.inc(count.messages());
+                }
             }
             ctx.write(msg, promise);
         }

@@ -43,18 +43,18 @@ public final class RoomMetrics implements RoomActivity {
                 .help("Messages of room programs sent to the rooms' clients on this instance, once per message"
                         + " whatever the number of clients" + (bus ? " (from the program here or on another"
                         + " instance)" : ""))
-                .register(registry);
+                .withoutExemplars().register(registry);
         slowClosed = Counter.builder().name("wsbridge_room_slow_client_closes")
                 .help("Room clients closed with 1008 \"too slow\" (--slowclient=close, or a message in pieces that"
                         + " --slowclient=drop could not drop)")
-                .register(registry);
+                .withoutExemplars().register(registry);
         dropped = Counter.builder().name("wsbridge_room_messages_dropped")
                 .help("Messages a slow room client never got (--slowclient=drop), counted per client")
-                .register(registry);
+                .withoutExemplars().register(registry);
         outputPauses = Counter.builder().name("wsbridge_room_output_pauses")
                 .help("Times a room stopped reading its program's output until a slow client caught up"
                         + " (--slowclient=wait)")
-                .register(registry);
+                .withoutExemplars().register(registry);
     }
 
     /** Counts the rooms at each scrape by asking {@code clientsPerRoom} (each open room's clients here). */

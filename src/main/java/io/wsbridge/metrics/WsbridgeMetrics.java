@@ -1,5 +1,6 @@
 package io.wsbridge.metrics;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -12,7 +13,8 @@ import java.util.function.IntSupplier;
 /**
  * Every metric wsbridge exports, in a registry of its own (no global state). Labels are bounded by
  * construction: close codes and refusal statuses are folded into small fixed sets, nothing is labelled by path,
- * client or program.
+ * client or program. No exemplars: wsbridge has no traces to link them to, and sampling them would cost every
+ * increment (several per message).
  */
 final class WsbridgeMetrics {
     final PrometheusRegistry registry = new PrometheusRegistry();
@@ -20,25 +22,32 @@ final class WsbridgeMetrics {
             .help("WebSocket connections open now").register(registry);
     final Counter connections = Counter.builder().name("wsbridge_websocket_connections")
             .help("WebSocket connections that ended, by close code (1006: none was exchanged)")
-            .labelNames("code").register(registry);
+            .labelNames("code").withoutExemplars().register(registry);
     final Counter refused = Counter.builder().name("wsbridge_upgrades_refused")
-            .help("WebSocket upgrade requests refused, by HTTP status").labelNames("status").register(registry);
+            .help("WebSocket upgrade requests refused, by HTTP status").labelNames("status").withoutExemplars()
+            .register(registry);
     final Histogram spawnSeconds = Histogram.builder().name("wsbridge_spawn_seconds").unit(Unit.SECONDS)
             .help("Time from asking for a program to it running (or failing to start)")
             .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
-            .register(registry);
+            .withoutExemplars().register(registry);
     final Histogram handshakeSeconds = Histogram.builder().name("wsbridge_handshake_seconds").unit(Unit.SECONDS)
             .help("Time from an upgrade request's arrival to its 101 being written (authentication included)")
             .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 2.5)
-            .register(registry);
+            .withoutExemplars().register(registry);
     final Counter messages = Counter.builder().name("wsbridge_messages")
-            .help("WebSocket messages, by direction (in: from clients)").labelNames("direction").register(registry);
+            .help("WebSocket messages, by direction (in: from clients)").labelNames("direction").withoutExemplars()
+            .register(registry);
     final Counter bytes = Counter.builder().name("wsbridge_message_bytes")
             .help("WebSocket message payload bytes, by direction (in: from clients)").labelNames("direction")
-            .register(registry);
+            .withoutExemplars().register(registry);
+    /** The series each message updates, looked up once (a lookup by label values costs a list and a hash). */
+    final CounterDataPoint messagesIn = messages.labelValues("in");
+    final CounterDataPoint messagesOut = messages.labelValues("out");
+    final CounterDataPoint bytesIn = bytes.labelValues("in");
+    final CounterDataPoint bytesOut = bytes.labelValues("out");
     final Counter backpressurePauses = Counter.builder().name("wsbridge_backpressure_pauses")
             .help("Times a connection's outbound buffer filled up, so its program's output was paused")
-            .register(registry);
+            .withoutExemplars().register(registry);
 
     WsbridgeMetrics(IntSupplier livePrograms, int maxForks, boolean jvm) {
         GaugeWithCallback.builder().name("wsbridge_programs_running")

@@ -123,8 +123,9 @@ class RoomMetricsTest {
                     RawHttp.Response r = readyz(metrics);
                     return r != null && r.status() == 503;
                 }, "503 once Redis is gone");
-                assertThat(RawHttp.get(metrics, "/readyz").text()).as("only the bus failed").matches("\\{\"status\":"
-                        + "\"not ready\",\"listening\":true,\"programs\":\\d+,\"maxforks\":\\d+,\"roombus\":\"unreachable\"}\n");
+                assertThat(RawHttp.get(metrics, "/readyz").text()).as("only the bus failed")
+                        .matches("\\{\"status\":\"not ready\",\"listening\":true,\"programs\":\\d+,\"maxforks\":\\d+,"
+                                + "\"roombus\":\"unreachable\"}\n");
                 assertThat(scrape(metrics)).containsEntry("wsbridge_roombus_connected", 0.0)
                         .containsEntry("wsbridge_room_clients", 1.0);
 
