@@ -1,6 +1,7 @@
 package io.wsbridge.cli;
 
 import io.wsbridge.framing.Framing;
+import io.wsbridge.logging.LogLevel;
 import io.wsbridge.roombus.BusAddress;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,7 @@
 package io.wsbridge.cli;
 
 import io.wsbridge.framing.Framing;
+import io.wsbridge.logging.LogLevel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

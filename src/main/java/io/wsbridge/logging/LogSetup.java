@@ -7,7 +7,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
-import io.wsbridge.cli.LogLevel;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.LoggerFactory;
 

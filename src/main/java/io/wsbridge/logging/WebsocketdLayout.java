@@ -3,7 +3,6 @@ package io.wsbridge.logging;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.LayoutBase;
-import io.wsbridge.cli.LogLevel;
 import java.util.List;
 import org.slf4j.event.KeyValuePair;
 

@@ -1,7 +1,6 @@
 package io.wsbridge.logging;
 
 import ch.qos.logback.classic.Level;
-import io.wsbridge.cli.LogLevel;
 import java.util.List;
 import org.slf4j.Marker;
 

@@ -2,6 +2,7 @@ package io.wsbridge.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.wsbridge.logging.LogLevel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -1,4 +1,4 @@
-package io.wsbridge.cli;
+package io.wsbridge.logging;
 
 import java.util.Locale;
 
