@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.wsbridge.testing.Client;
 import io.wsbridge.testing.RawWebSocket;
 import io.wsbridge.testing.TestServer;
+import java.io.FileInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A child inherits exactly stdin, stdout and stderr: none of the server's sockets, pipes or files. */
+/**
+ * A child inherits exactly stdin, stdout and stderr: none of the server's sockets, pipes or files, nor a file the
+ * JVM opened without close-on-exec after the server started (the server runs in this JVM).
+ */
 @Timeout(60)
 class ChildDescriptorsTest {
     @Test
@@ -18,7 +22,9 @@ class ChildDescriptorsTest {
         try (TestServer server = TestServer.start("/bin/ls", "/proc/self/fd")) {
             // other connections (and their pipes) are open while the child starts
             List<RawWebSocket> others = new ArrayList<>();
-            try (TestServer catServer = TestServer.start("cat")) {
+            try (TestServer catServer = TestServer.start("cat");
+                 // opened without close-on-exec (as the JDK opens files) after the server started
+                 FileInputStream inheritable = new FileInputStream("/proc/self/status")) {
                 for (int i = 0; i < 5; i++) {
                     others.add(RawWebSocket.connect(catServer.port(), "/"));
                 }

@@ -19,7 +19,6 @@ final class Posix {
     static final int F_GETFD = 1;
     static final int F_SETFD = 2;
     static final int FD_CLOEXEC = 1;
-    static final int CLOSE_RANGE_CLOEXEC = 4;
     static final int F_GETFL = 3;
     static final int F_SETFL = 4;
     static final int WNOHANG = 1;
@@ -38,14 +37,18 @@ final class Posix {
 
     static final boolean AVAILABLE;
     static final Throwable UNAVAILABLE_CAUSE;
-    /** close_range(2) is glibc 2.34+ (and Linux 5.11+ for CLOSE_RANGE_CLOEXEC). */
-    private static final boolean HAS_CLOSE_RANGE;
+    /**
+     * posix_spawn_file_actions_addclosefrom_np is glibc 2.34+: the child closes every descriptor from 3 up
+     * itself, between fork and exec. Without it, descriptors are marked close-on-exec in the whole process
+     * instead (see {@link #markDescriptorsCloseOnExec}).
+     */
+    static final boolean HAS_CLOSEFROM;
     /** posix_spawn_file_actions_addchdir_np is glibc 2.29+; without it a child starts in our directory. */
     static final boolean HAS_CHDIR;
 
     static {
         Throwable cause = null;
-        boolean closeRange = false;
+        boolean closefrom = false;
         boolean chdir = false;
         if (!Platform.isLinux() || !Platform.is64Bit()
                 || !(Platform.ARCH.equals("x86-64") || Platform.ARCH.equals("aarch64"))) {
@@ -54,26 +57,26 @@ final class Posix {
         } else {
             try {
                 Native.register(Posix.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-                try {
-                    Native.register(CloseRange.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-                    closeRange = CloseRange.close_range(3, -1, CLOSE_RANGE_CLOEXEC) == 0;
-                } catch (Throwable missing) {
-                    closeRange = false;
-                }
-                try {
-                    Native.register(Chdir.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-                    chdir = true;
-                } catch (Throwable missing) {
-                    chdir = false;
-                }
+                closefrom = registered(Closefrom.class);
+                chdir = registered(Chdir.class);
             } catch (Throwable t) {
                 cause = t;
             }
         }
         UNAVAILABLE_CAUSE = cause;
         AVAILABLE = cause == null;
-        HAS_CLOSE_RANGE = closeRange;
+        HAS_CLOSEFROM = closefrom;
         HAS_CHDIR = chdir;
+    }
+
+    /** Binds an optional libc function; false when this glibc lacks it. */
+    private static boolean registered(Class<?> holder) {
+        try {
+            Native.register(holder, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+            return true;
+        } catch (Throwable missing) {
+            return false;
+        }
     }
 
     private Posix() {
@@ -124,11 +127,11 @@ final class Posix {
     static native String strerror(int errnum);
 
 
-    static final class CloseRange {
-        private CloseRange() {
+    static final class Closefrom {
+        private Closefrom() {
         }
 
-        static native int close_range(int first, int last, int flags);
+        static native int posix_spawn_file_actions_addclosefrom_np(Pointer fileActions, int from);
     }
 
     static final class Chdir {
@@ -138,21 +141,15 @@ final class Posix {
         static native int posix_spawn_file_actions_addchdir_np(Pointer fileActions, byte[] path);
     }
 
-    static boolean closeRangeAvailable() {
-        return HAS_CLOSE_RANGE;
-    }
-
     /**
-     * Marks every descriptor from 3 up close-on-exec, so no child inherits one: the JVM opens some files
-     * without O_CLOEXEC (its own jar, /dev/random, ...) and wsbridge may have inherited others from whoever
-     * started it. One cheap system call (a bitmap update), so it is done before every spawn; where
-     * close_range is missing, /proc/self/fd is walked instead.
+     * Only where the child cannot close them itself (glibc before 2.34): marks every descriptor from 3 up
+     * close-on-exec, so no child inherits one (the JVM opens some files without O_CLOEXEC, its own jar for
+     * one, and wsbridge may have inherited others from whoever started it). This changes descriptors the
+     * whole process shares: a java.lang.ProcessBuilder starting at the same moment in another thread loses
+     * the pipes it means its helper to inherit ("error=9, Bad file descriptor"). So it is done once, when the
+     * server starts, never per spawn, and never where closefrom is available.
      */
     static void markDescriptorsCloseOnExec() {
-        if (HAS_CLOSE_RANGE) {
-            CloseRange.close_range(3, -1, CLOSE_RANGE_CLOEXEC);
-            return;
-        }
         String[] fds = new java.io.File("/proc/self/fd").list();
         if (fds == null) {
             return;
@@ -161,7 +158,7 @@ final class Posix {
             int fd = Integer.parseInt(name);
             if (fd > 2) {
                 try {
-                    fcntl(fd, F_SETFD, FD_CLOEXEC);
+                    fcntl(fd, F_SETFD, fcntl(fd, F_GETFD, 0) | FD_CLOEXEC);
                 } catch (LastErrorException ignored) {
                     // closed meanwhile (the directory listing's own descriptor, for one)
                 }

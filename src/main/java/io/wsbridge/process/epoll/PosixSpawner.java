@@ -37,9 +37,6 @@ final class PosixSpawner {
         int[] pid = new int[1];
         int rc;
         SpawnBuffers b = BUFFERS.get();
-        if (b.markBeforeSpawn) {
-            Posix.markDescriptorsCloseOnExec();
-        }
         try (Memory strings = argvAndEnvp(spec.argv(), spec.environment())) {
             Pointer argv = strings;
             Pointer envp = strings.share((long) (spec.argv().size() + 1) * Native.POINTER_SIZE);
@@ -49,9 +46,12 @@ final class PosixSpawner {
                 Posix.posix_spawn_file_actions_adddup2(b.actions, in[0], 0);
                 Posix.posix_spawn_file_actions_adddup2(b.actions, out[1], 1);
                 Posix.posix_spawn_file_actions_adddup2(b.actions, err[1], 2);
-                // Not closefrom in the child: it would close every descriptor we have before exec, while
-                // the event loop waits (vfork). Instead all are marked close-on-exec (one system call),
-                // and exec closes them after the parent has been let go.
+                // Every other descriptor is closed in the child (one close_range there). Not by marking
+                // ours close-on-exec: that flag lives in the table the whole JVM shares, and a
+                // ProcessBuilder in another thread needs its pipes inheritable until its helper runs.
+                if (Posix.HAS_CLOSEFROM) {
+                    Posix.Closefrom.posix_spawn_file_actions_addclosefrom_np(b.actions, 3);
+                }
                 if (spec.workingDirectory() != null && Posix.HAS_CHDIR) {
                     Posix.Chdir.posix_spawn_file_actions_addchdir_np(b.actions,
                             LaunchSpec.cString(spec.workingDirectory().toString()));
@@ -140,8 +140,6 @@ final class PosixSpawner {
         final Memory attr = new Memory(Posix.SPAWNATTR_SIZE);
         final Memory emptyMask = new Memory(Posix.SIGSET_SIZE);
         final Memory allSignals = new Memory(Posix.SIGSET_SIZE);
-        /** Only with close_range; the /proc walk is done once at start-up (ProcessLaunchers). */
-        final boolean markBeforeSpawn = Posix.closeRangeAvailable();
 
         SpawnBuffers() {
             actions.clear();

@@ -35,7 +35,9 @@ public final class PosixStarter implements ProcessStarter {
             return null;
         }
         Posix.ensureStandardDescriptors();
-        Posix.markDescriptorsCloseOnExec();
+        if (!Posix.HAS_CLOSEFROM) {
+            Posix.markDescriptorsCloseOnExec();
+        }
         return new PosixStarter(alloc);
     }
 
