@@ -23,17 +23,41 @@ final class PosixSpawner {
     private PosixSpawner() {
     }
 
+    /**
+     * Each of the six pipe ends is closed exactly once, whatever fails: the child's three here (it has its
+     * copies, or never ran), the parent's three here too unless they are handed out.
+     */
     static Spawned spawn(LaunchSpec spec) throws LaunchException {
-        int[] in = pipe();
+        int[] in = null;
         int[] out = null;
         int[] err = null;
+        Spawned spawned = null;
         try {
+            in = pipe();
             out = pipe();
             err = pipe();
-        } catch (LaunchException e) {
-            closeAll(in, out, err);
-            throw e;
+            spawned = new Spawned(spawnWith(spec, in[0], out[1], err[1]), in[1], out[0], err[0]);
+            return spawned;
+        } finally {
+            boolean failed = spawned == null;
+            closeEnds(in, 0, failed);
+            closeEnds(out, 1, failed);
+            closeEnds(err, 1, failed);
         }
+    }
+
+    /** Closes the child's end of a pipe made (null: not made), and the parent's end too when not handed out. */
+    private static void closeEnds(int[] pipe, int childEnd, boolean parentEndToo) {
+        if (pipe != null) {
+            closeQuietly(pipe[childEnd]);
+            if (parentEndToo) {
+                closeQuietly(pipe[1 - childEnd]);
+            }
+        }
+    }
+
+    /** posix_spawn with {@code stdin}, {@code stdout} and {@code stderr} as the child's 0, 1 and 2; its pid. */
+    private static int spawnWith(LaunchSpec spec, int stdin, int stdout, int stderr) throws LaunchException {
         int[] pid = new int[1];
         int rc;
         SpawnBuffers b = BUFFERS.get();
@@ -43,9 +67,9 @@ final class PosixSpawner {
             Posix.posix_spawn_file_actions_init(b.actions);
             Posix.posix_spawnattr_init(b.attr);
             try {
-                Posix.posix_spawn_file_actions_adddup2(b.actions, in[0], 0);
-                Posix.posix_spawn_file_actions_adddup2(b.actions, out[1], 1);
-                Posix.posix_spawn_file_actions_adddup2(b.actions, err[1], 2);
+                Posix.posix_spawn_file_actions_adddup2(b.actions, stdin, 0);
+                Posix.posix_spawn_file_actions_adddup2(b.actions, stdout, 1);
+                Posix.posix_spawn_file_actions_adddup2(b.actions, stderr, 2);
                 // Every other descriptor is closed in the child (one close_range there). Not by marking
                 // ours close-on-exec: that flag lives in the table the whole JVM shares, and a
                 // ProcessBuilder in another thread needs its pipes inheritable until its helper runs.
@@ -68,16 +92,10 @@ final class PosixSpawner {
                 Posix.posix_spawnattr_destroy(b.attr);
             }
         }
-        closeQuietly(in[0]);
-        closeQuietly(out[1]);
-        closeQuietly(err[1]);
         if (rc != 0) {
-            closeQuietly(in[1]);
-            closeQuietly(out[0]);
-            closeQuietly(err[0]);
             throw new LaunchException(Posix.strerror(rc));
         }
-        return new Spawned(pid[0], in[1], out[0], err[0]);
+        return pid[0];
     }
 
     /** A pipe with both ends close-on-exec (dup2 clears that flag on the child's copies). */
@@ -156,20 +174,11 @@ final class PosixSpawner {
         }
     };
 
-    private static void closeAll(int[]... pipes) {
-        for (int[] p : pipes) {
-            if (p != null) {
-                closeQuietly(p[0]);
-                closeQuietly(p[1]);
-            }
-        }
-    }
-
     static void closeQuietly(int fd) {
         try {
             Posix.close(fd);
         } catch (LastErrorException ignored) {
-            // already closed: nothing to do
+            // EBADF would be a bug (every end is closed once); EINTR and EIO still close on Linux
         }
     }
 }

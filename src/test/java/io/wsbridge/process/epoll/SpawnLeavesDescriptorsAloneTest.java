@@ -1,6 +1,7 @@
 package io.wsbridge.process.epoll;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.wsbridge.process.LaunchException;
@@ -8,6 +9,7 @@ import io.wsbridge.process.LaunchSpec;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +109,36 @@ class SpawnLeavesDescriptorsAloneTest {
         assertThat(spawnerFailure.get()).isNull();
         assertThat(started).as("ProcessBuilder starts in 20 s").isGreaterThanOrEqualTo(20);
         assertThat(failures).as("of %d ProcessBuilder starts", started).isEmpty();
+    }
+
+    @Test
+    void aSpawnThatFailsLeavesNoPipeEndOpen() throws Exception {
+        List<String> before = pipesOpen();
+        LaunchSpec missing = new LaunchSpec(Path.of("/nonexistent/program"), List.of("program"), List.of());
+        assertThatThrownBy(() -> PosixSpawner.spawn(missing)).isInstanceOf(LaunchException.class)
+                .hasMessageContaining("No such file");
+        // failing on the way, after the pipes were made (no program path at all)
+        LaunchSpec broken = new LaunchSpec(null, List.of("program"), List.of());
+        assertThatThrownBy(() -> PosixSpawner.spawn(broken)).isInstanceOf(NullPointerException.class);
+        assertThat(pipesOpen()).as("pipes open in this JVM").isSubsetOf(before);
+    }
+
+    /** The pipes this JVM holds, by inode ("pipe:[123]"), one entry per descriptor. */
+    private static List<String> pipesOpen() throws IOException {
+        List<String> pipes = new ArrayList<>();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("pipe:")) {
+                        pipes.add(target);
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the listing's own descriptor
+                }
+            }
+        }
+        return pipes;
     }
 
     private static void reap(PosixSpawner.Spawned s) throws LaunchException {
