@@ -9,6 +9,7 @@ import io.wsbridge.server.ListenException;
 import io.wsbridge.server.WsbridgeServer;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 
 /** wsbridge: parse the command line, serve, and shut down in order on SIGTERM or SIGINT (exit 0). */
@@ -42,10 +43,13 @@ public final class Main {
             // Without such files SIGHUP keeps its default (the JVM exits), as websocketd's does.
             Signal.handle(new Signal("HUP"), signal -> server.reload());
         }
+        // Each signal's handler runs in a thread of its own, so a TERM and an INT that arrive together race: only
+        // the first starts the shutdown.
         Thread stopper = new Thread(server::shutdown, "wsbridge-shutdown");
+        AtomicBoolean stopping = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> {
-                if (stopper.getState() == Thread.State.NEW) {
+                if (stopping.compareAndSet(false, true)) {
                     stopper.start();
                 }
             });

@@ -63,6 +63,27 @@ class ShutdownTest {
         shutsDownOn("INT");
     }
 
+    /**
+     * SIGTERM and SIGINT sent together (one process, microseconds apart): the JVM runs each handler in a thread
+     * of its own, and only one may start the shutdown (two raced, and the second threw
+     * IllegalThreadStateException on stderr). Three times, as the race is a matter of microseconds.
+     */
+    @Test
+    void termAndIntTogetherStopTheServerOnceAndQuietly() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            try (ExternalServer server = ExternalServer.start(List.of(), "cat")) {
+                Process kill = new ProcessBuilder("python3", "-c", "import os, signal, sys\n"
+                        + "p = int(sys.argv[1])\n"
+                        + "os.kill(p, signal.SIGTERM); os.kill(p, signal.SIGINT); os.kill(p, signal.SIGTERM)",
+                        Long.toString(server.pid())).redirectErrorStream(true).start();
+                assertThat(kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(server.awaitExit(15)).isZero();
+                assertThat(server.output()).noneMatch(l -> l.contains("Exception"))
+                        .filteredOn(l -> l.contains("Shutting down")).hasSize(1);
+            }
+        }
+    }
+
     @Test
     void aPortInUseExitsWithThreeInWebsocketdsWords() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
