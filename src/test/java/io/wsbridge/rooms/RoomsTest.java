@@ -164,6 +164,10 @@ class RoomsTest {
             String welcomeA = a.nextText(10);
             assertThat(welcomeA).startsWith("welcome ").endsWith(" team=red True");
             String idA = welcomeA.split(" ")[1];
+            // The program's "joined <a>" (to everyone but a) follows a's welcome: b could join between the two
+            // and get it first. a's own message comes back after it, so then b's first line is its welcome.
+            a.send("first");
+            assertThat(a.nextText(10)).isEqualTo(idA + ": first");
             try (Client b = Client.connect(server.url("/game"))) {
                 String welcomeB = b.nextText(10);
                 String idB = welcomeB.split(" ")[1];
@@ -292,6 +296,11 @@ class RoomsTest {
              Client a = Client.connect(server.url("/lobby"))) {
             String welcome = a.nextText(10);
             String idA = welcome.replaceAll(".*you are (\\S+);.*", "$1");
+            // room.py prints a's welcome and then "* <a> joined" (to everyone but a): b may join between the
+            // two and rightly get that line first. The answer to a's /who comes after both, so once a has it,
+            // a's join is behind us and b's first line is its own welcome.
+            a.send("/who");
+            assertThat(a.nextText(10)).isEqualTo("* here: " + idA + " (" + idA + ")");
             try (Client b = Client.connect(server.url("/lobby"))) {
                 assertThat(b.nextText(10)).startsWith("* welcome, you are ");
                 assertThat(a.nextText(10)).endsWith(" joined");
