@@ -76,7 +76,7 @@ import java.util.function.Consumer;
  *   ws-utf8      TextMessageValidator     text messages must be UTF-8 (1007)
  *   ws-close     CloseHandshake           ping/pong, the closing handshake both ways, failures -> close frame;
  *                                         every close: FIN after the frame, reset if not over within 3 s
- *   ws-ping      KeepAlivePing            --pingms: pings, and drops a client that sends no pong in 2 intervals
+ *   ws-ping      KeepAlivePing            --pingms: pings; drops a client that leaves a ping without pong 2 intervals
  *   ws-session   SessionBridge            message chunks <-> the session (a child process per connection)
  * </pre>
  */

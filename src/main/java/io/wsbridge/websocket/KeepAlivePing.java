@@ -10,8 +10,12 @@ import io.wsbridge.logging.LogScope;
 import java.util.concurrent.TimeUnit;
 
 /**
- * --pingms=N: sends an empty ping every N ms, and gives up on a client that has sent no pong for 2N ms (as
- * websocketd counts: only pongs prove the client is there, not other messages). Giving up means a close frame
+ * --pingms=N: sends an empty ping every N ms, and gives up on a client when a ping has had no pong for 2N ms
+ * (only pongs prove the client is there, not other messages, as websocketd counts). The 2N run from the oldest
+ * ping not answered yet, not from the last pong: counted from the last pong (or the connection), the next ping
+ * goes out N later and so had only N, not 2N, to be answered, and a client that answers every ping but is
+ * descheduled for a little over N (a loaded machine, a GC pause) was dropped. A pong answers every ping before
+ * it (the pings are empty, so which one it echoes cannot be told). Giving up means a close frame
  * 1001 ("going away": the peer is considered gone), the TCP connection closed at once, and the session's
  * normal ending (the program is asked to end with the kill ladder). While wsbridge itself is not reading
  * the client's socket (backpressure from a program that does not read its stdin) a pong cannot be seen,
@@ -20,11 +24,14 @@ import java.util.concurrent.TimeUnit;
 public final class KeepAlivePing extends ChannelInboundHandlerAdapter {
     private static final LogScope LOG = LogScope.of("websocket");
 
+    private static final long NONE = Long.MIN_VALUE;
+
     private final long intervalMs;
     private final long timeoutNanos;
     private final CloseHandshake closing;
     private ChannelHandlerContext ctx;
-    private long lastPongNanos;
+    /** When the oldest ping without a pong after it was sent; {@link #NONE} when every ping was answered. */
+    private long unansweredSinceNanos = NONE;
     private ScheduledFuture<?> pinger;
     private ScheduledFuture<?> deadline;
 
@@ -37,13 +44,17 @@ public final class KeepAlivePing extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        lastPongNanos = System.nanoTime();
         pinger = ctx.executor().scheduleAtFixedRate(this::ping, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
-        deadline = ctx.executor().schedule(this::checkDeadline, timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     private void ping() {
         if (closing.isOpen() && ctx.channel().isActive()) {
+            if (unansweredSinceNanos == NONE) {
+                unansweredSinceNanos = System.nanoTime();
+                if (deadline == null) {
+                    deadline = ctx.executor().schedule(this::checkDeadline, timeoutNanos, TimeUnit.NANOSECONDS);
+                }
+            }
             ctx.writeAndFlush(new PingWebSocketFrame(), ctx.voidPromise());
         }
     }
@@ -51,7 +62,7 @@ public final class KeepAlivePing extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof PongWebSocketFrame pong) {
-            lastPongNanos = System.nanoTime();
+            unansweredSinceNanos = NONE;
             pong.release();
         } else {
             ctx.fireChannelRead(msg);
@@ -63,11 +74,14 @@ public final class KeepAlivePing extends ChannelInboundHandlerAdapter {
         if (!ctx.channel().isActive() || !closing.isOpen()) {
             return; // ending anyway: the closing handshake has its own timeout
         }
+        if (unansweredSinceNanos == NONE) {
+            return; // answered: the next ping starts the clock again
+        }
         long now = System.nanoTime();
         if (!ctx.channel().config().isAutoRead()) {
-            lastPongNanos = now; // not reading: a pong could not be seen, so the clock stops
+            unansweredSinceNanos = now; // not reading: a pong could not be seen, so the clock stops
         }
-        long left = lastPongNanos + timeoutNanos - now;
+        long left = unansweredSinceNanos + timeoutNanos - now;
         if (left > 0) {
             deadline = ctx.executor().schedule(this::checkDeadline, left, TimeUnit.NANOSECONDS);
             return;
