@@ -317,7 +317,8 @@ class AbuseTest {
 
     /**
      * Half-open clients (gone without FIN or RST: they neither read, write nor close), with a silent program and
-     * with one that writes: with --pingms each is dropped after two ping intervals plus the close deadline.
+     * with one that writes: with --pingms each is dropped two intervals after its first unanswered ping, plus the
+     * close deadline.
      * Clients that half-close (FIN, still reading) end their session at once.
      */
     @Test
