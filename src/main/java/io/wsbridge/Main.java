@@ -9,6 +9,7 @@ import io.wsbridge.server.ListenException;
 import io.wsbridge.server.WsbridgeServer;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 
@@ -31,21 +32,15 @@ public final class Main {
         preload.awaitLogging();
         LogSetup.apply(config.logLevel());
         WsbridgeServer server = new WsbridgeServer(config, System.getenv());
-        try {
-            server.start();
-        } catch (ListenException e) {
-            LogScope.of("server").fatal("Can't start server: {}", e.getMessage());
-            System.exit(e.exitCode());
-            return;
-        }
-        if (server.reloadable()) {
-            // Re-read what can change under a running server (auth files); connections in flight keep going.
-            // Without such files SIGHUP keeps its default (the JVM exits), as websocketd's does.
-            Signal.handle(new Signal("HUP"), signal -> server.reload());
-        }
-        // Each signal's handler runs in a thread of its own, so a TERM and an INT that arrive together race: only
-        // the first starts the shutdown.
-        Thread stopper = new Thread(server::shutdown, "wsbridge-shutdown");
+        // The stop signals are handled from before the server listens: a client may connect and a SIGTERM follow
+        // as soon as it does, and the JVM's default would end it with 143 instead of an orderly stop. A stop asked
+        // for while the server starts waits until it has started. Each signal's handler runs in a thread of its
+        // own, so a TERM and an INT that arrive together race: only the first starts the shutdown.
+        CountDownLatch started = new CountDownLatch(1);
+        Thread stopper = new Thread(() -> {
+            awaitUninterruptibly(started);
+            server.shutdown();
+        }, "wsbridge-shutdown");
         AtomicBoolean stopping = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> {
@@ -55,11 +50,39 @@ public final class Main {
             });
         }
         try {
+            server.start();
+        } catch (ListenException e) {
+            LogScope.of("server").fatal("Can't start server: {}", e.getMessage());
+            System.exit(e.exitCode());
+            return;
+        }
+        started.countDown();
+        if (server.reloadable()) {
+            // Re-read what can change under a running server (auth files); connections in flight keep going.
+            // Without such files SIGHUP keeps its default (the JVM exits), as websocketd's does.
+            Signal.handle(new Signal("HUP"), signal -> server.reload());
+        }
+        try {
             server.awaitTermination();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         System.exit(ExitCode.OK);
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Library settings for a production server; each stays as given when set with -D on the command line. */
