@@ -9,9 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A room's link to the same room on the other instances (--roombus). Only made when the bus is on, so the bus's
@@ -23,8 +21,6 @@ import java.util.concurrent.TimeoutException;
  * join, message and leave, as the program's stdin takes them.
  */
 final class BusLink implements RoomEvents {
-    private static final long ADMIT_WAIT_MS = 5000;
-
     private final Room room;
     private final BusRoom bus;
     /** As owner: the stdout message being put together for the other instances (room loop only). */
@@ -38,19 +34,12 @@ final class BusLink implements RoomEvents {
     }
 
     /**
-     * Asks the cluster to let a client in (its count, --roommaxclients, is across instances). Waits for the answer
-     * (a round trip to Redis; at once when Redis is out of reach) because the refusal must come before any 101.
+     * Asks the cluster to let a client in (its count, --roommaxclients, is across instances). The answer comes on
+     * the bus's thread after a round trip to Redis (at once when Redis is out of reach); the refusal must come
+     * before any 101, so the client waits for it, off the event loop ({@link JoinAfterAdmission}).
      */
-    Admission admit(String client, String join, String leave, int maxClients) {
-        try {
-            return bus.admit(client, utf8(join), utf8(leave), maxClients).toCompletableFuture()
-                    .get(ADMIT_WAIT_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Admission.UNAVAILABLE;
-        } catch (ExecutionException | TimeoutException e) {
-            return Admission.UNAVAILABLE;
-        }
+    CompletionStage<Admission> admit(String client, String join, String leave, int maxClients) {
+        return bus.admit(client, utf8(join), utf8(leave), maxClients);
     }
 
     /** --slowclient=wait: stop reading the program's output from Redis until {@link #resumeOutput}. */

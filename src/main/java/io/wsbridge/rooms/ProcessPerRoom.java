@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.wsbridge.roombus.Admission;
 import io.wsbridge.roombus.RoomBus;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,6 +38,8 @@ public final class ProcessPerRoom implements SessionStrategy {
     private final Config.Rooms settings;
     private final ByteBufAllocator alloc;
     private final Map<String, Room> rooms = new HashMap<>(); // guarded by itself
+    /** With the bus: how long the cluster may take to admit a client before it gets 503 (Redis slow). */
+    private static final long ADMIT_DEADLINE_MS = 5000;
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean shuttingDown;
     /** --roombus, or null: the rooms are shared with the other instances on the same Redis. */
@@ -86,62 +87,72 @@ public final class ProcessPerRoom implements SessionStrategy {
         Room room = reserve(roomOf(target), request, target);
         // Ids are unique per server run; with the bus, across the instances too (each has its own prefix).
         String id = (bus == null ? "c" : bus.instanceId() + "-") + Long.toString(ids.incrementAndGet(), 36);
-        if (room.link() != null) {
-            admit(room, id, request);
-        }
         return new PreparedSession() {
             @Override
             public ClientEvents start(ClientEndpoint client) {
-                return room.start(client, request, id);
+                if (room.link() == null) {
+                    return room.start(client, request, id);
+                }
+                return admitThenJoin(room, id, request, client);
             }
 
             @Override
             public void abandon() {
-                if (room.link() != null) {
-                    room.link().leave(id);
-                }
-                if (release(room)) {
-                    if (room.loop() == null) {
-                        if (retireIfEmpty(room)) {
-                            giveBackSlot(); // nobody ever came: its program was never started
-                            if (room.link() != null) {
-                                room.link().close();
-                            }
-                        }
-                    } else {
-                        room.execute(room::nobodyLeft);
-                    }
-                }
+                giveBack(room);
             }
         };
     }
 
     /**
      * With the bus: the client is counted across the instances (--roommaxclients) and its join goes to the program
-     * wherever it runs. Refused with 429 when full, 503 when Redis is out of reach and the room is run elsewhere.
+     * wherever it runs, so it joins the room here only once the cluster admitted it. That answer is a Redis round
+     * trip, waited for off the event loop (a slow Redis would stall every connection of the loop): the 101, or the
+     * refusal (429 full, 503 Redis out of reach), follows it.
      */
-    private void admit(Room room, String id, RequestInfo request) throws Refusal {
+    private ClientEvents admitThenJoin(Room room, String id, RequestInfo request, ClientEndpoint client) {
         String join = null;
         String leave = null;
         if (settings.json()) {
             join = "t" + RoomJson.join(id, request.remoteAddr(), request.rawQuery(), bus.instanceId());
             leave = "t" + RoomJson.leave(id, bus.instanceId());
         }
-        Admission a = room.link().admit(id, join, leave, settings.maxClients());
-        if (a == Admission.ADMITTED) {
+        BusLink link = room.link();
+        return new JoinAfterAdmission(client, room.key, LogScope.of("http").with("url", request.url()),
+                link.admit(id, join, leave, settings.maxClients()), ADMIT_DEADLINE_MS, new JoinAfterAdmission.Outcome() {
+                    @Override
+                    public ClientEvents join() {
+                        return room.start(client, request, id);
+                    }
+
+                    @Override
+                    public void giveBack() {
+                        ProcessPerRoom.this.giveBack(room);
+                    }
+
+                    @Override
+                    public void countOut() {
+                        link.leave(id);
+                    }
+                });
+    }
+
+    /**
+     * A reserved client will not be in the room after all (its upgrade did not happen, or the cluster refused it,
+     * or it left while being admitted). If nobody else is in or coming: a room that never got a loop (nobody ever
+     * joined) goes at once with its fork slot; one that did ends on its loop as when its last client leaves.
+     */
+    private void giveBack(Room room) {
+        if (!release(room)) {
             return;
         }
-        if (release(room) && room.loop() == null && retireIfEmpty(room)) {
-            giveBackSlot();
-            room.link().close();
+        if (room.loop() != null) {
+            room.execute(room::nobodyLeft);
+        } else if (retireIfEmpty(room)) {
+            giveBackSlot(); // its program was never started
+            if (room.link() != null) {
+                room.link().close();
+            }
         }
-        LogScope l = LogScope.of("http").with("url", request.url());
-        if (a == Admission.FULL) {
-            l.error("Room {} is full across the instances, upgrade rejected", room.key);
-            throw new Refusal(429, "Too Many Requests: the room is full");
-        }
-        l.error("Room {} runs on another instance and the room bus is out of reach, upgrade rejected", room.key);
-        throw new Refusal(503, "Service Unavailable: the room bus is out of reach");
     }
 
     private Room reserve(String key, RequestInfo request, LaunchTarget target) throws Refusal {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.wsbridge.framing.MessageSink;
+import io.wsbridge.http.Refusal;
 
 /**
  * The client side of a session (a WebSocket connection), as the session sees it: let it in once what serves
@@ -47,4 +48,11 @@ public interface ClientEndpoint extends MessageSink {
      * ({@link ClientEvents#clientClosed} does not follow).
      */
     void close(int code, String reason);
+
+    /**
+     * Before {@link #open()}: no WebSocket after all, the upgrade is refused with this HTTP status and reason (a
+     * room full across the instances: 429), as when the strategy refuses it at once; for an answer the session
+     * had to wait for. The session is not told back. Nothing happens once the client was let in or refused.
+     */
+    void refuse(Refusal refusal);
 }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.wsbridge.http.AccessLog;
 import io.wsbridge.http.HttpResponses;
+import io.wsbridge.http.Refusal;
 import io.wsbridge.http.RequestInfo;
 import java.util.ArrayDeque;
 
@@ -20,7 +21,8 @@ import java.util.ArrayDeque;
  * before the 101: a broken frame among those bytes is only seen once the client is let in.
  *
  * <p>The session decides, through its {@link SessionBridge}: {@link #complete()} or {@link #refuse}, at most one
- * of them, on the connection's event loop.
+ * of them, on the connection's event loop. It may take its time (a room's admission across instances waits for
+ * Redis): nothing blocks meanwhile, the connection just stays here.
  */
 final class PendingUpgrade extends ChannelInboundHandlerAdapter {
     /** Swaps the HTTP stages for the WebSocket ones, once the 101 has been written. */
@@ -84,14 +86,22 @@ final class PendingUpgrade extends ChannelInboundHandlerAdapter {
 
     /** The program could not start (or the server is stopping): 503 with the reason, and the connection closes. */
     void refuse(String reason) {
+        refuse(HttpResponseStatus.SERVICE_UNAVAILABLE, reason, "Service Unavailable: " + reason);
+    }
+
+    /** The session refused the client after a wait (a room full across the instances: 429), as the router would. */
+    void refuse(Refusal refusal) {
+        refuse(HttpResponseStatus.valueOf(refusal.status()), refusal.getMessage(), refusal.getMessage());
+    }
+
+    private void refuse(HttpResponseStatus status, String logged, String answer) {
         if (decided) {
             return;
         }
         decided = true;
         dropHeld();
-        AccessLog.log(info, 503, "UPGRADE REFUSED: " + reason);
-        HttpResponseStatus status = HttpResponseStatus.SERVICE_UNAVAILABLE;
-        HttpResponses.send(http, request, HttpResponses.text(status, "503 Service Unavailable: " + reason), true);
+        AccessLog.log(info, status.code(), "UPGRADE REFUSED: " + logged);
+        HttpResponses.send(http, request, HttpResponses.text(status, status.code() + " " + answer), true);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.wsbridge.http.Refusal;
 import io.wsbridge.session.ClientEndpoint;
 import io.wsbridge.session.ClientEvents;
 import io.wsbridge.session.SessionStrategy;
@@ -206,6 +207,18 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
         } else {
             closing.close(code, reason);
         }
+    }
+
+    @Override
+    public void refuse(Refusal refusal) {
+        if (pending == null) {
+            return; // let in already, or refused
+        }
+        sessionKnows = true; // its own refusal is not echoed back to it
+        PendingUpgrade p = pending;
+        pending = null;
+        openAsked = false;
+        p.refuse(refusal);
     }
 
     /** No WebSocket after all: 503 with the reason instead of the 101. */

@@ -9,6 +9,7 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.wsbridge.cli.Config;
+import io.wsbridge.http.Refusal;
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.logging.LogScope;
 import io.wsbridge.process.ExitStatus;
@@ -326,6 +327,13 @@ class RoomEndingsTest {
             closes++;
             closeCode = code;
             closeReason = reason;
+        }
+
+        @Override
+        public void refuse(Refusal refusal) {
+            closes++;
+            closeCode = refusal.status();
+            closeReason = refusal.getMessage();
         }
     }
 }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.EventLoop;
+import io.wsbridge.http.Refusal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,5 +83,12 @@ final class FakeClient implements ClientEndpoint {
         closes++;
         closeCode = code;
         closeReason = reason;
+    }
+
+    @Override
+    public void refuse(Refusal refusal) {
+        closes++;
+        closeCode = refusal.status();
+        closeReason = refusal.getMessage();
     }
 }

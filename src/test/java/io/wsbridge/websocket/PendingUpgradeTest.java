@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.wsbridge.deflate.DeflateParameters;
 import io.wsbridge.http.HttpRequestRouter;
+import io.wsbridge.http.Refusal;
 import io.wsbridge.http.RequestIds;
 import io.wsbridge.http.RequestInfo;
 import io.wsbridge.session.ClientEndpoint;
@@ -178,6 +179,24 @@ class PendingUpgradeTest {
         assertThat(session.closed).as("the session asked for it: not told back").isNull();
         assertThat(sent.get(0).refCnt()).as("held bytes freed").isEqualTo(1);
         session.client.open(); // too late: nothing happens
+        assertThat(written()).isEmpty();
+    }
+
+    @Test
+    void aSessionThatRefusesAfterAWaitAnswersWithTheRefusalsStatus() {
+        connect();
+        ch.writeInbound(requestWith(text("never read")));
+        assertThat(written()).as("nothing while the session waits (a room's admission across instances)").isEmpty();
+        session.client.refuse(new Refusal(429, "Too Many Requests: the room is full"));
+
+        assertThat(written()).startsWith("HTTP/1.1 429 Too Many Requests\r\n").contains("Connection: close\r\n")
+                .endsWith("\r\n\r\n429 Too Many Requests: the room is full\n");
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(session.closed).as("the session refused it: not told back").isNull();
+        assertThat(session.messages).isEmpty();
+        assertThat(sent.get(0).refCnt()).as("held bytes freed").isEqualTo(1);
+        session.client.refuse(new Refusal(503, "Service Unavailable: twice")); // decided already: nothing
+        session.client.open();
         assertThat(written()).isEmpty();
     }
 
