@@ -209,6 +209,29 @@ class RoomsAcrossInstancesTest {
     }
 
     @Test
+    void aRoomFullAcrossTheInstancesRefusesWith429BeforeAny101() throws Exception {
+        ExternalServer a = instance("--roommaxclients=2", "cat");
+        ExternalServer b = instance("--roommaxclients=2", "cat");
+        client(a, "/full");
+        Client b1 = client(b, "/full");
+        // The third client, on either instance, waits for the cluster's count (off the event loop) and gets 429.
+        RawWebSocket.HttpReply third = RawWebSocket.tryUpgrade(b.port(), "/full", Map.of());
+        assertThat(third.status()).isEqualTo(429);
+        assertThat(third.body()).isEqualTo("429 Too Many Requests: the room is full\n");
+        assertThat(b.output()).anyMatch(l -> l.contains("Room /full is full across the instances, upgrade rejected"));
+        assertThat(RawWebSocket.tryUpgrade(a.port(), "/full", Map.of()).status()).isEqualTo(429);
+
+        b1.closeNormally();
+        Waits.until(Duration.ofSeconds(10), () -> {
+            try {
+                return RawWebSocket.tryUpgrade(a.port(), "/full", Map.of()).status() == 101;
+            } catch (Exception e) {
+                return false;
+            }
+        }, "a place frees up on the other instance after b1 leaves");
+    }
+
+    @Test
     void redisLostAndBackWhileClientsStayConnected() throws Exception {
         Path cat = countedCat();
         ExternalServer a = instance(cat.toString());
