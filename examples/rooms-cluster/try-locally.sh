@@ -2,8 +2,12 @@
 # Rooms on several machines, on one machine: a Redis, N wsbridge instances sharing their rooms through it, and
 # nginx in front spreading the clients over them, all on 127.0.0.1. Ctrl-C (or SIGTERM) stops everything.
 #
-#   examples/rooms-cluster/try-locally.sh [--port=8080] [--address=127.0.0.1] [--instances=2]
+#   examples/rooms-cluster/try-locally.sh [--port=8080] [--address=127.0.0.1] [--instances=2] [--front=nginx]
 #                                         [-- WSBRIDGE_FLAGS... PROGRAM [ARGS...]]
+#
+# --front=socket: no nginx; the instances share one listening socket on PORT instead (systemd's socket
+# activation, by systemd-socket-activate), and the kernel hands each new connection to one of them. That is
+# two instances on one machine, e.g. for a rolling restart, and it measures the room bus without a proxy.
 #
 # Without a program: --roomjson --roomhistory=20 and examples/chat/room.py with its page, else cat. Then open
 # http://127.0.0.1:8080/ in two browsers, or: wscat -c ws://127.0.0.1:8080/room (twice). Ports: nginx on
@@ -15,11 +19,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 port=8080
 addr=127.0.0.1
 instances=2
+front=nginx
 while [ $# -gt 0 ]; do
   case "$1" in
     --port=*) port=${1#*=} ;;
     --address=*) addr=${1#*=} ;;
     --instances=*) instances=${1#*=} ;;
+    --front=nginx|--front=socket) front=${1#*=} ;;
+    --front=*) echo "try-locally: --front is nginx or socket, not ${1#*=}" >&2; exit 2 ;;
     --) shift; break ;;
     *) break ;;
   esac
@@ -59,6 +66,35 @@ until "$redis_cli" -h "$addr" -p "$redis_port" ping >/dev/null 2>&1; do
   i=$((i + 1)); [ "$i" -lt 200 ] || { echo "redis did not start: $(cat "$work/redis.log")" >&2; exit 1; }
   sleep 0.05
 done
+
+if [ "$front" = socket ]; then
+  activate=$(command -v systemd-socket-activate || echo /usr/bin/systemd-socket-activate)
+  [ -x "$activate" ] || { echo "try-locally: --front=socket needs systemd-socket-activate (Debian: systemd)" >&2; exit 1; }
+  # One listening socket (descriptor 3) for every instance; each is told it is the one the socket is for.
+  cat > "$work/instances.sh" <<'SH'
+#!/bin/sh
+# instances.sh WSBRIDGE ADDR REDIS_PORT METRICS_PORT INSTANCES FLAGS... PROGRAM...: started with the socket as fd 3
+wsbridge=$1 addr=$2 redis_port=$3 metrics=$4 instances=$5
+shift 5
+kids=""
+trap 'kill $kids 2>/dev/null; wait; exit 0' INT TERM
+n=1
+while [ "$n" -le "$instances" ]; do
+  LISTEN_FDS=1 sh -c 'LISTEN_PID=$$; export LISTEN_PID; exec "$@"' instance "$wsbridge" --address="$addr" \
+    --rooms --roombus="redis://$addr:$redis_port" --metrics="$addr:$((metrics + n))" "$@" &
+  kids="$kids $!"
+  n=$((n + 1))
+done
+wait
+SH
+  "$activate" -l "$addr:$port" sh "$work/instances.sh" "$wsbridge" "$addr" "$redis_port" "$((port + 200))" \
+    "$instances" "$@" &
+  pids="$pids $!"
+  echo "try-locally: $instances wsbridge instances sharing $addr:$port -> redis on $addr:$redis_port;" \
+    "metrics on $addr:$((port + 201))..$((port + 200 + instances))" >&2
+  wait
+  exit 0
+fi
 
 upstreams=""
 n=1
