@@ -68,10 +68,10 @@ public final class MetricsSetup {
      *
      * @param listening whether the main listeners are up (for /readyz)
      */
-    public InetSocketAddress listen(InetSocketAddress address, EventLoopGroup loops,
+    public InetSocketAddress listen(InetSocketAddress address, EventLoopGroup acceptors, EventLoopGroup loops,
                                     Class<? extends ServerChannel> serverChannel, BooleanSupplier listening,
                                     IntSupplier programs, int maxForks) throws Exception {
-        ServerBootstrap b = new ServerBootstrap().group(loops).channel(serverChannel)
+        ServerBootstrap b = new ServerBootstrap().group(acceptors, loops).channel(serverChannel)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {

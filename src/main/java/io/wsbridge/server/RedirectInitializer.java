@@ -37,10 +37,10 @@ final class RedirectInitializer extends ChannelInitializer<Channel> {
     }
 
     /** A bootstrap for a --redirport listener redirecting to {@code mainPort} (https with {@code tls}). */
-    static ServerBootstrap bootstrap(Transport transport, EventLoopGroup loops, ByteBufAllocator alloc,
+    static ServerBootstrap bootstrap(Transport transport, EventLoopGroup acceptors, EventLoopGroup loops, ByteBufAllocator alloc,
                                      ChannelGroup connections, boolean tls, int mainPort) {
         return new ServerBootstrap()
-                .group(loops)
+                .group(acceptors, loops)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)

@@ -37,7 +37,8 @@ import java.util.function.Consumer;
  * The whole life of a connection, top-down, as its pipeline.
  *
  * <pre>
- * On a listener (TCP, Unix socket, and those systemd passes in), in front of Netty's acceptor:
+ * On a listener (TCP, Unix socket, and those systemd passes in), in front of Netty's acceptor, on the acceptor
+ * thread (never on a connection's loop: see WsbridgeServer.acceptors):
  *   accept-errors AcceptErrors            a failed accept (EMFILE) pauses accepting for 20 ms, not a second
  * A connection over the open-files budget (DescriptorBudget) gets only:
  *   overloaded   Overloaded               503 at once, FIN, close

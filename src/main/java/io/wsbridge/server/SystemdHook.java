@@ -59,7 +59,8 @@ final class SystemdHook {
     }
 
     /** Serves on the passed sockets (epoll only: only it can take a descriptor it did not open). */
-    static List<Served> serve(Map<String, String> environment, Transport transport, EventLoopGroup loops,
+    static List<Served> serve(Map<String, String> environment, Transport transport, EventLoopGroup acceptors,
+                               EventLoopGroup loops,
                                ChannelHandler initializer, ByteBufAllocator alloc, WriteBufferWaterMark waterMark)
             throws ListenException {
         if (!"epoll".equals(transport.name())) {
@@ -77,7 +78,7 @@ final class SystemdHook {
             ServerChannel channel = s.unix() ? new EpollServerDomainSocketChannel(s.fd(), true)
                     : new EpollServerSocketChannel(s.fd());
             ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(loops)
+                    .group(acceptors, loops)
                     .channelFactory(() -> channel)
                     .handler(AcceptErrors.INSTANCE) // as on the sockets we bind: a failed accept pauses 20 ms
                     .childOption(ChannelOption.ALLOCATOR, alloc)

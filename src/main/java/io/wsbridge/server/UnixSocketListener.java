@@ -38,12 +38,12 @@ final class UnixSocketListener {
     }
 
     /** Clears a stale socket file, binds {@code path} and serves it with {@code initializer}. */
-    static UnixSocketListener open(Path path, Transport transport, EventLoopGroup loops, ChannelHandler initializer,
+    static UnixSocketListener open(Path path, Transport transport, EventLoopGroup acceptors, EventLoopGroup loops, ChannelHandler initializer,
                                    ByteBufAllocator alloc, WriteBufferWaterMark waterMark) throws ListenException {
         UnixSocketListener listener = new UnixSocketListener(path);
         listener.clearStale();
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(loops)
+                .group(acceptors, loops)
                 .channel(transport.domainServerChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .handler(AcceptErrors.INSTANCE) // as on TCP: a failed accept pauses 20 ms, not a second

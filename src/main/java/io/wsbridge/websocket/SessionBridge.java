@@ -15,6 +15,11 @@ import io.wsbridge.session.ClientEndpoint;
 import io.wsbridge.session.ClientEvents;
 import io.wsbridge.session.SessionStrategy;
 import io.wsbridge.session.CloseCodes;
+import io.wsbridge.logging.LogScope;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 
 /**
  * The last handler of an upgraded connection: the WebSocket as a session's {@link ClientEndpoint}. It joins the
@@ -25,6 +30,8 @@ import io.wsbridge.session.CloseCodes;
  * session itself asked for it.
  */
 public final class SessionBridge extends ChannelInboundHandlerAdapter implements ClientEndpoint {
+    private static final LogScope LOG = LogScope.of("websocket");
+
     private final SessionStrategy.PreparedSession prepared;
     private final CloseHandshake closing;
     private ChannelHandlerContext ctx;
@@ -123,8 +130,25 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
         notifyClosed(1006, "connection lost");
     }
 
+    /**
+     * Whatever reaches the end of the pipeline ends the connection. A lost peer (an I/O error, also one Netty
+     * wraps, such as epoll no longer watching a socket whose client half-closed while we were not reading) is
+     * routine; anything else is a fault of ours, logged with its cause so that it does not pass as a client
+     * that went away.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException || cause instanceof UncheckedIOException) {
+            LOG.with("remote", ctx.channel().remoteAddress()).debug("Connection closed: {}", cause.toString());
+        } else {
+            LOG.with("remote", ctx.channel().remoteAddress()).error("Connection closed on an internal error: {}",
+                    cause.toString());
+            if (LOG.debugEnabled()) {
+                StringWriter trace = new StringWriter();
+                cause.printStackTrace(new PrintWriter(trace));
+                LOG.with("remote", ctx.channel().remoteAddress()).debug("{}", trace);
+            }
+        }
         ctx.close();
     }
 

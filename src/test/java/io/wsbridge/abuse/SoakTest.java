@@ -133,7 +133,14 @@ class SoakTest {
                                 throw new AssertionError("soak budget of " + BUDGET + " exceeded after "
                                         + cyclesDone.get() + " cycles");
                             }
-                            cycle(server.port(), i);
+                            try {
+                                cycle(server.port(), i);
+                            } catch (IOException | RuntimeException | Error e) {
+                                // What the server said of it (its log is at info: errors only, no access lines).
+                                throw new AssertionError(String.format("cycle %d failed %.3f s into the soak; server "
+                                        + "errors: %s", i, (System.nanoTime() - t0) / 1e9,
+                                        server.outputMatching("ERROR|FATAL|Exception")), e);
+                            }
                             cyclesDone.incrementAndGet();
                         }
                         cyclesEnd.accumulateAndGet(System.nanoTime(), Math::max);
@@ -195,12 +202,21 @@ class SoakTest {
     /** Connect, echo a message, then end one of three ways: close handshake, drop, or reset. */
     private static void cycle(int port, long i) throws IOException {
         byte[] message = ("cycle " + i).getBytes(StandardCharsets.UTF_8);
+        long c0 = System.nanoTime();
         RawWebSocket ws = RawWebSocket.connect(port, "/echo");
+        long c1 = System.nanoTime();
         try {
             ws.sendBinary(message);
             int got = 0;
             while (got < message.length) {
-                RawWebSocket.Frame f = ws.readFrame(Duration.ofSeconds(20));
+                RawWebSocket.Frame f;
+                try {
+                    f = ws.readFrame(Duration.ofSeconds(20));
+                } catch (IOException e) {
+                    throw new IOException("cycle " + i + " local port " + ws.socket().getLocalPort() + ": connect took "
+                            + (c1 - c0) / 1_000_000 + " ms, failed " + (System.nanoTime() - c1) / 1_000_000
+                            + " ms after the 101 with " + got + " bytes", e);
+                }
                 if (f == null || f.opcode() == RawWebSocket.CLOSE) {
                     throw new AssertionError("cycle " + i + ": no echo (" + f + ")");
                 }
