@@ -18,8 +18,10 @@ rm -rf "$target/docs"
 mkdir -p "$target/cds"
 raw="$target/cds/classlist.recorded"
 rm -f "$raw"
+# Started as bin/wsbridge starts it (from the class path, java.nio opened), so the list has what that loads.
 "$java" "$here/tools/FirstEcho.java" -- "$java" -XX:DumpLoadedClassList="$raw" -XX:+UseSerialGC \
-    -jar "$jar" --address=127.0.0.1 --port='{port}' --loglevel=access /bin/cat
+    --add-opens=java.base/java.nio=ALL-UNNAMED -cp "$jar" io.wsbridge.Main \
+    --address=127.0.0.1 --port='{port}' --loglevel=access /bin/cat
 # Left out: lambdas implementing picocli's interfaces (picocli is Java 5 bytecode; archiving such a lambda
 # crashes Java 17's dump, JDK-8274944, fixed in 18) and dynamic proxies (generated afresh in every run).
 # And constant-pool hints (@cp lines, written from Java 24 on): Java 17 rejects a list that has any ("class list

@@ -1,8 +1,13 @@
 package io.wsbridge;
 
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.epoll.Epoll;
 import io.wsbridge.logging.DeferredNettyLogging;
 import io.wsbridge.process.epoll.PosixStarter;
+import java.nio.file.FileSystems;
 import java.util.Set;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +63,20 @@ final class StartupPreload {
         "io.wsbridge.process.epoll.PipeWriter",
     };
 
+    /**
+     * Classes the main thread sets up as it builds the server and binds: the event loop group (the epoll parts
+     * only once the library is loaded, see below), the bootstrap, channel ids, the channel group's executor.
+     */
+    static final String[] SERVER_START = {
+        "io.netty.channel.MultiThreadIoEventLoopGroup",
+        "io.netty.channel.SingleThreadIoEventLoop",
+        "io.netty.util.concurrent.DefaultThreadFactory",
+        "io.netty.util.concurrent.GlobalEventExecutor",
+        "io.netty.bootstrap.ServerBootstrap",
+        "io.netty.channel.DefaultChannelPipeline",
+        "io.netty.channel.DefaultChannelId",
+    };
+
     private final Thread logging;
 
     private StartupPreload(Thread logging) {
@@ -71,25 +90,10 @@ final class StartupPreload {
             }
         }
         DeferredNettyLogging.install(); // Netty's class set-up then need not wait for logging's
-        Thread logging = daemon("wsbridge-preload-logging", () -> {
-            try {
-                LoggerFactory.getILoggerFactory();
-            } finally {
-                DeferredNettyLogging.ready();
-            }
-        });
-        daemon("wsbridge-preload-spawn", () -> {
-            PosixStarter.preload();
-            initialize(FIRST_CONNECTION_PROCESS);
-            // Waits for the epoll thread if it is still loading the library (class set-up is thread-safe).
-            if (Epoll.isAvailable()) {
-                initialize(FIRST_CONNECTION_EPOLL_PROCESS);
-            }
-        });
-        daemon("wsbridge-preload-epoll", () -> {
-            Epoll.isAvailable();
-            initialize(FIRST_CONNECTION_HTTP);
-        });
+        Thread logging = Preload.start(Preload.LOGGING);
+        Preload.start(Preload.SPAWN);
+        Preload.start(Preload.EPOLL);
+        Preload.start(Preload.REFLECTION);
         return new StartupPreload(logging);
     }
 
@@ -104,6 +108,19 @@ final class StartupPreload {
         }
     }
 
+    /**
+     * Netty asks each handler class whether it is {@code @Sharable} and which of its methods are {@code @Skip}.
+     * The JDK answers with annotation objects, and the first object of each annotation type costs a dynamic proxy
+     * class generated on the spot (Sharable, Skip, Deprecated, and Retention and Inherited to read Sharable's own
+     * annotations): about 2 ms each, on the main thread as it binds and on the event loop at the first
+     * connection. The same questions asked here generate them ahead.
+     */
+    private static void annotationProxies() throws NoSuchMethodException {
+        ChannelInitializer.class.isAnnotationPresent(ChannelHandler.Sharable.class);
+        ChannelHandlerAdapter.class.getMethod("exceptionCaught", ChannelHandlerContext.class, Throwable.class)
+                .getDeclaredAnnotations(); // @Skip @Deprecated
+    }
+
     private static void initialize(String[] classes) {
         ClassLoader loader = StartupPreload.class.getClassLoader();
         for (String name : classes) {
@@ -115,16 +132,64 @@ final class StartupPreload {
         }
     }
 
-    private static Thread daemon(String name, Runnable task) {
-        Thread t = new Thread(() -> {
+    /**
+     * One preloading thread. A class of its own rather than lambdas: the first lambda of a JVM links the
+     * invokedynamic machinery (about 10 ms of CPU), and that should not hold up the start of these threads.
+     */
+    private static final class Preload extends Thread {
+        static final int LOGGING = 0;
+        static final int SPAWN = 1;
+        static final int EPOLL = 2;
+        static final int REFLECTION = 3;
+        private static final String[] NAMES = {"wsbridge-preload-logging", "wsbridge-preload-spawn",
+            "wsbridge-preload-epoll", "wsbridge-preload-reflection"};
+        private final int what;
+
+        private Preload(int what) {
+            super(NAMES[what]);
+            this.what = what;
+        }
+
+        static Thread start(int what) {
+            Thread t = new Preload(what);
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        @Override
+        public void run() {
             try {
-                task.run();
+                switch (what) {
+                    case LOGGING:
+                        try {
+                            LoggerFactory.getILoggerFactory();
+                        } finally {
+                            DeferredNettyLogging.ready();
+                        }
+                        break;
+                    case SPAWN:
+                        PosixStarter.preload();
+                        initialize(FIRST_CONNECTION_PROCESS);
+                        // Waits for the epoll thread if it is still loading the library (class set-up is
+                        // thread-safe).
+                        if (Epoll.isAvailable()) {
+                            initialize(FIRST_CONNECTION_EPOLL_PROCESS);
+                        }
+                        break;
+                    case EPOLL:
+                        Epoll.isAvailable();
+                        initialize(FIRST_CONNECTION_HTTP);
+                        break;
+                    default:
+                        FileSystems.getDefault(); // the command line's paths are checked with it
+                        annotationProxies();
+                        initialize(SERVER_START);
+                        break;
+                }
             } catch (Throwable ignored) {
                 // the main thread runs into the same problem where it matters, and reports it there
             }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
+        }
     }
 }

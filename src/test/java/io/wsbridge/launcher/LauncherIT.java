@@ -83,10 +83,14 @@ class LauncherIT {
         assertThat(flag(plain.stdout(), "TieredStopAtLevel")).isEqualTo("1");
         assertThat(flag(plain.stdout(), "UseSerialGC")).isEqualTo("true");
         assertThat(flag(plain.stdout(), "MaxNewSize")).isEqualTo(Long.toString(8L << 20));
+        assertThat(flag(plain.stdout(), "InitialHeapSize")).isEqualTo(Long.toString(16L << 20));
+        assertThat(flag(plain.stdout(), "CICompilerCount")).as("one compiler thread").isEqualTo("1");
         for (String computing : List.of("--ssl", "-ssl=true", "--basicauth=users.htpasswd")) {
             Result r = run(dir, flags, LAUNCHER.toString(), computing, "--version");
             assertThat(flag(r.stdout(), "TieredStopAtLevel")).as(computing + ": ciphers and bcrypt get the "
                     + "optimising compiler").isEqualTo("4");
+            assertThat(Integer.parseInt(flag(r.stdout(), "CICompilerCount"))).as("one thread for each compiler")
+                    .isGreaterThanOrEqualTo(2);
         }
         Result off = run(dir, flags, LAUNCHER.toString(), "--ssl=false", "--version");
         assertThat(flag(off.stdout(), "TieredStopAtLevel")).isEqualTo("1");

@@ -83,11 +83,12 @@ class DistArchiveIT {
             return;
         }
         assertThat(top.resolve("lib/wsbridge.jsa")).exists();
-        // keyed to the jar, the java that made it and its native-access flag (an archive only fits that JVM)
+        // keyed to the jar, the java that made it and its module flags (an archive only fits that JVM)
         assertThat(Files.readString(top.resolve("lib/wsbridge.jsa.for")).trim())
                 .isEqualTo(top.resolve("lib/wsbridge.jar").toRealPath() + " "
                         + top.resolve("runtime/bin/java").toRealPath()
-                        + (Runtime.version().feature() >= 22 ? " --enable-native-access=ALL-UNNAMED" : ""));
+                        + (Runtime.version().feature() >= 22 ? " --enable-native-access=ALL-UNNAMED" : "")
+                        + " --add-opens=java.base/java.nio=ALL-UNNAMED");
         // -Xshare:on fails instead of falling back: the archive fits this runtime and this place.
         Map<String, String> strict = new HashMap<>(noJava);
         strict.put("JAVA_OPTS", "-Xshare:on");
