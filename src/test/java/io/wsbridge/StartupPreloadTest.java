@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StartupPreloadTest {
     static Stream<String> preloaded() {
         return Stream.of(StartupPreload.FIRST_CONNECTION_HTTP, StartupPreload.FIRST_CONNECTION_PROCESS,
-                StartupPreload.FIRST_CONNECTION_EPOLL_PROCESS).flatMap(Stream::of);
+                StartupPreload.FIRST_CONNECTION_EPOLL_PROCESS, StartupPreload.SERVER_START).flatMap(Stream::of);
     }
 
     @ParameterizedTest
