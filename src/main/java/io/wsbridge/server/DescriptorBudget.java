@@ -12,7 +12,8 @@ import java.nio.file.Path;
  *
  * <p>A session costs four descriptors (its socket and the child's three pipes), a plain connection one. What
  * the JVM holds already is counted, and {@link #RESERVE} more are kept for what it opens later (class files,
- * event loop descriptors, a static file being sent, the socket a refusal is written to).
+ * event loop descriptors, a static file being sent, the sockets of up to {@link AcceptErrors#OVER_BUDGET}
+ * connections refused over the budget, the pipes of programs being started).
  *
  * @param maxForks       the --maxforks in force: the given one, lowered to what the limit allows (0: unlimited)
  * @param maxConnections open connections allowed at once (0: unlimited)

@@ -39,7 +39,8 @@ import java.util.function.Consumer;
  * <pre>
  * On a listener (TCP, Unix socket, and those systemd passes in), in front of Netty's acceptor, on the acceptor
  * thread (never on a connection's loop: see WsbridgeServer.acceptors):
- *   accept-errors AcceptErrors            a failed accept (EMFILE) pauses accepting for 20 ms, not a second
+ *   accept-errors AcceptErrors            a failed accept (EMFILE) pauses accepting for 20 ms, not a second; at
+ *                                         most the budget's connections + 8 sockets open, then accepting waits
  * A connection over the open-files budget (DescriptorBudget) gets only:
  *   overloaded   Overloaded               503 at once, FIN, close
  * With --ssl, TLS comes first on every connection (of the main listeners, TCP and Unix socket):

@@ -60,7 +60,7 @@ final class SystemdHook {
 
     /** Serves on the passed sockets (epoll only: only it can take a descriptor it did not open). */
     static List<Served> serve(Map<String, String> environment, Transport transport, EventLoopGroup acceptors,
-                               EventLoopGroup loops,
+                               EventLoopGroup loops, AcceptErrors accepting,
                                ChannelHandler initializer, ByteBufAllocator alloc, WriteBufferWaterMark waterMark)
             throws ListenException {
         if (!"epoll".equals(transport.name())) {
@@ -80,7 +80,7 @@ final class SystemdHook {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(acceptors, loops)
                     .channelFactory(() -> channel)
-                    .handler(AcceptErrors.INSTANCE) // as on the sockets we bind: a failed accept pauses 20 ms
+                    .handler(accepting) // as on the sockets we bind: a failed accept pauses 20 ms
                     .childOption(ChannelOption.ALLOCATOR, alloc)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                     .childHandler(initializer);

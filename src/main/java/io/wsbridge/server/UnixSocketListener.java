@@ -38,7 +38,8 @@ final class UnixSocketListener {
     }
 
     /** Clears a stale socket file, binds {@code path} and serves it with {@code initializer}. */
-    static UnixSocketListener open(Path path, Transport transport, EventLoopGroup acceptors, EventLoopGroup loops, ChannelHandler initializer,
+    static UnixSocketListener open(Path path, Transport transport, EventLoopGroup acceptors, EventLoopGroup loops,
+                                   AcceptErrors accepting, ChannelHandler initializer,
                                    ByteBufAllocator alloc, WriteBufferWaterMark waterMark) throws ListenException {
         UnixSocketListener listener = new UnixSocketListener(path);
         listener.clearStale();
@@ -46,7 +47,7 @@ final class UnixSocketListener {
                 .group(acceptors, loops)
                 .channel(transport.domainServerChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
-                .handler(AcceptErrors.INSTANCE) // as on TCP: a failed accept pauses 20 ms, not a second
+                .handler(accepting) // as on TCP: a failed accept pauses 20 ms, not a second
                 .childOption(ChannelOption.ALLOCATOR, alloc)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
                 .childHandler(initializer);

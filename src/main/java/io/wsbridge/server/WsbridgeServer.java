@@ -72,6 +72,8 @@ public final class WsbridgeServer {
     private final ForkLimiter forks;
     /** What the open-files limit allows, measured once at start-up. */
     private final DescriptorBudget budget;
+    /** The listeners' first stage (one for all: the open-files limit is the process's). */
+    private final AcceptErrors accepting;
     private final ReverseLookup reverseLookup;
     private UnixSocketListener unixSocket;
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -106,6 +108,7 @@ public final class WsbridgeServer {
         this.config = config;
         this.environment = environment;
         this.budget = DescriptorBudget.measure(config.children().maxForks());
+        this.accepting = new AcceptErrors(budget.maxConnections());
         this.forks = new ForkLimiter(budget.maxForks());
         this.reverseLookup = config.children().reverseLookup() ? reverseLookup : null;
     }
@@ -201,7 +204,7 @@ public final class WsbridgeServer {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(AcceptErrors.INSTANCE)
+                .handler(accepting)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, alloc)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -231,7 +234,8 @@ public final class WsbridgeServer {
     private void serveInherited(ServerInitializer initializer) throws ListenException {
         List<SystemdHook.Served> inherited;
         try {
-            inherited = SystemdHook.serve(environment, transport, acceptors, loops, initializer, alloc, WATER_MARK);
+            inherited = SystemdHook.serve(environment, transport, acceptors, loops, accepting, initializer, alloc,
+                    WATER_MARK);
         } catch (ListenException e) {
             stopNow();
             throw e;
@@ -257,7 +261,7 @@ public final class WsbridgeServer {
         if (config.listen().unixSocket() != null) {
             try {
                 unixSocket = UnixSocketListener.open(config.listen().unixSocket(), transport, acceptors, loops,
-                        initializer, alloc, WATER_MARK);
+                        accepting, initializer, alloc, WATER_MARK);
             } catch (ListenException e) {
                 stopNow();
                 throw e;
