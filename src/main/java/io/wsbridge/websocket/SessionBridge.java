@@ -76,9 +76,7 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
             openAsked = true; // its messages must find the session
             return;
         }
-        PendingUpgrade p = pending;
-        pending = null;
-        p.complete();
+        takePending().complete();
     }
 
     /** Server shutdown: 1001 to the client, or 503 before its 101 (the session hears of it and winds down). */
@@ -138,15 +136,15 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LogScope log = LOG.with("remote", ctx.channel().remoteAddress());
         if (cause instanceof IOException || cause instanceof UncheckedIOException) {
-            LOG.with("remote", ctx.channel().remoteAddress()).debug("Connection closed: {}", cause.toString());
+            log.debug("Connection closed: {}", cause.toString());
         } else {
-            LOG.with("remote", ctx.channel().remoteAddress()).error("Connection closed on an internal error: {}",
-                    cause.toString());
-            if (LOG.debugEnabled()) {
+            log.error("Connection closed on an internal error: {}", cause.toString());
+            if (log.debugEnabled()) {
                 StringWriter trace = new StringWriter();
                 cause.printStackTrace(new PrintWriter(trace));
-                LOG.with("remote", ctx.channel().remoteAddress()).debug("{}", trace);
+                log.debug("{}", trace);
             }
         }
         ctx.close();
@@ -239,17 +237,19 @@ public final class SessionBridge extends ChannelInboundHandlerAdapter implements
             return; // let in already, or refused
         }
         sessionKnows = true; // its own refusal is not echoed back to it
-        PendingUpgrade p = pending;
-        pending = null;
-        openAsked = false;
-        p.refuse(refusal);
+        takePending().refuse(refusal);
     }
 
     /** No WebSocket after all: 503 with the reason instead of the 101. */
     private void refuse(String reason) {
+        takePending().refuse(reason);
+    }
+
+    /** The pending upgrade, to be decided now (101 or refusal): once, so the bridge lets go of it. */
+    private PendingUpgrade takePending() {
         PendingUpgrade p = pending;
         pending = null;
         openAsked = false;
-        p.refuse(reason);
+        return p;
     }
 }

@@ -139,7 +139,9 @@ class SoakTest {
                                 // What the server said of it (its log is at info: errors only, no access lines).
                                 throw new AssertionError(String.format("cycle %d failed %.3f s into the soak; server "
                                         + "errors: %s", i, (System.nanoTime() - t0) / 1e9,
-                                        server.outputMatching("ERROR|FATAL|Exception")), e);
+                                        server.output().stream()
+                                        .filter(l -> l.contains("ERROR") || l.contains("FATAL")
+                                                || l.contains("Exception")).toList()), e);
                             }
                             cyclesDone.incrementAndGet();
                         }

@@ -147,12 +147,6 @@ public final class ExternalServer implements AutoCloseable {
         }
     }
 
-    /** Every line the server printed that matches {@code regex} (for failure messages). */
-    public List<String> outputMatching(String regex) {
-        java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
-        return output.stream().filter(l -> p.matcher(l).find()).toList();
-    }
-
     public int port() {
         return port;
     }
