@@ -18,9 +18,16 @@ rm -rf "$target/docs"
 mkdir -p "$target/cds"
 raw="$target/cds/classlist.recorded"
 rm -f "$raw"
-# Started as bin/wsbridge starts it (from the class path, java.nio opened), so the list has what that loads.
+# Started as bin/wsbridge starts it (from the class path, java.nio opened, the native libraries from
+# target/native/ARCH when there are some for this Java's architecture), so the list has what that loads.
+arch=$(sed -n 's/^OS_ARCH="\(.*\)"$/\1/p' "$(dirname "$(readlink -f "$(command -v "$java")")")/../release" 2>/dev/null || true)
+natives="$target/native/$arch"
+set --
+if [ -n "$arch" ] && [ -d "$natives" ]; then
+  set -- "-Djna.boot.library.path=$natives" -Djna.nounpack=true "-Djava.library.path=$natives"
+fi
 "$java" "$here/tools/FirstEcho.java" -- "$java" -XX:DumpLoadedClassList="$raw" -XX:+UseSerialGC \
-    --add-opens=java.base/java.nio=ALL-UNNAMED -cp "$jar" io.wsbridge.Main \
+    --add-opens=java.base/java.nio=ALL-UNNAMED "$@" -cp "$jar" io.wsbridge.Main \
     --address=127.0.0.1 --port='{port}' --loglevel=access /bin/cat
 # Left out: lambdas implementing picocli's interfaces (picocli is Java 5 bytecode; archiving such a lambda
 # crashes Java 17's dump, JDK-8274944, fixed in 18) and dynamic proxies (generated afresh in every run).

@@ -9,6 +9,8 @@
 #     lib/wsbridge.classlist        class list for class data sharing: on the first run the launcher makes
 #                                   lib/wsbridge.jsa from it, for this directory and this runtime
 #     lib/wsbridge.aot              with a Java 25+ runtime: its AOT cache, from a training run (used instead)
+#     lib/native/x86_64/            JNA's and Netty's native libraries, loaded from there instead of being
+#                                   extracted from the jar into a temporary file at every start
 #     runtime/                      the trimmed Java runtime
 #     share/man/man1/wsbridge.1     man page
 #     share/bash-completion/completions/wsbridge, share/zsh/site-functions/_wsbridge
@@ -38,6 +40,7 @@ echo "dist: jlink modules $modules"
 cp "$top/bin/wsbridge" "$stage/bin/wsbridge"
 cp "$jar" "$stage/lib/wsbridge.jar"
 cp "$target/wsbridge.classlist" "$stage/lib/wsbridge.classlist"
+cp -R "$target/native" "$stage/lib/native"
 cp "$target/docs/man/wsbridge.1" "$stage/share/man/man1/wsbridge.1"
 cp "$target/docs/completion/wsbridge.bash" "$stage/share/bash-completion/completions/wsbridge"
 cp "$target/docs/completion/_wsbridge" "$stage/share/zsh/site-functions/_wsbridge"

@@ -6,6 +6,7 @@ import io.wsbridge.cli.Version;
 import io.wsbridge.testing.Client;
 import io.wsbridge.testing.Commands;
 import io.wsbridge.testing.ExternalServer;
+import io.wsbridge.testing.MappedLibraries;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -113,7 +114,9 @@ class DebPackageIT {
                     "/lib/systemd/system/wsbridge@.socket",
                     "/etc/wsbridge/example.toml", "/usr/share/bash-completion/completions/wsbridge",
                     "/usr/share/zsh/vendor-completions/_wsbridge", "/usr/share/doc/wsbridge/copyright",
-                    "/usr/share/wsbridge/examples/greeter.sh");
+                    "/usr/share/wsbridge/examples/greeter.sh",
+                    "/usr/share/wsbridge/native/x86_64/" + MappedLibraries.JNA,
+                    "/usr/share/wsbridge/native/x86_64/" + MappedLibraries.NETTY_EPOLL);
             // Debian policy 12.3: nothing may depend on /usr/share/doc (sites exclude it); example.toml runs one.
             assertThat(installed).noneMatch(p -> p.startsWith("/usr/share/doc/wsbridge/examples"));
             assertThat(Files.readString(Path.of("/etc/wsbridge/example.toml"))).doesNotContain("/usr/share/doc")
@@ -211,6 +214,11 @@ class DebPackageIT {
                 client.send("deb");
                 assertThat(client.nextText(10)).isEqualTo("Hello deb!");
             }
+            // the native libraries the package ships, not extracted into temporary files
+            assertThat(MappedLibraries.jna(server.pid()))
+                    .contains("/usr/share/wsbridge/native/x86_64/" + MappedLibraries.JNA);
+            assertThat(MappedLibraries.nettyEpoll(server.pid()))
+                    .contains("/usr/share/wsbridge/native/x86_64/" + MappedLibraries.NETTY_EPOLL);
         } finally {
             server.destroy();
             assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();

@@ -6,6 +6,7 @@ import io.wsbridge.cli.Version;
 import io.wsbridge.testing.Client;
 import io.wsbridge.testing.Commands;
 import io.wsbridge.testing.ExternalServer;
+import io.wsbridge.testing.MappedLibraries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -60,6 +61,8 @@ class DistArchiveIT {
         assertThat(top.resolve("bin/wsbridge")).isExecutable();
         assertThat(top.resolve("lib/wsbridge.jar")).exists();
         assertThat(top.resolve("lib/wsbridge.classlist")).exists();
+        assertThat(top.resolve("lib/native/x86_64/" + MappedLibraries.JNA)).isRegularFile();
+        assertThat(top.resolve("lib/native/x86_64/" + MappedLibraries.NETTY_EPOLL)).isRegularFile();
         assertThat(top.resolve("share/man/man1/wsbridge.1")).exists();
         assertThat(top.resolve("share/bash-completion/completions/wsbridge")).exists();
         assertThat(top.resolve("share/zsh/site-functions/_wsbridge")).exists();
@@ -112,6 +115,11 @@ class DistArchiveIT {
                 client.send("dist");
                 assertThat(client.nextText(10)).isEqualTo("Hello dist!");
             }
+            // the native libraries shipped beside the jar, not extracted into temporary files
+            Path natives = top.resolve("lib/native/x86_64").toRealPath();
+            assertThat(MappedLibraries.jna(server.pid())).contains(natives.resolve(MappedLibraries.JNA).toString());
+            assertThat(MappedLibraries.nettyEpoll(server.pid()))
+                    .contains(natives.resolve(MappedLibraries.NETTY_EPOLL).toString());
         } finally {
             server.destroy();
             assertThat(server.waitFor(20, TimeUnit.SECONDS)).isTrue();
