@@ -37,6 +37,12 @@ echo "dist: jlink modules $modules"
 "${jdk_bin}jlink" --add-modules "$modules" --strip-debug --no-man-pages --no-header-files \
     --compress=2 --output "$stage/runtime"
 
+# jlink's release file leaves out OS_ARCH, which the launcher reads to pick lib/native/ARCH: the JDK's own.
+if ! grep -q '^OS_ARCH=' "$stage/runtime/release"; then
+  jdk_home=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")}
+  sed -n '/^OS_ARCH=/p' "$jdk_home/release" >> "$stage/runtime/release"
+fi
+
 cp "$top/bin/wsbridge" "$stage/bin/wsbridge"
 cp "$jar" "$stage/lib/wsbridge.jar"
 cp "$target/wsbridge.classlist" "$stage/lib/wsbridge.classlist"
