@@ -121,6 +121,15 @@ final class StartupPreload {
                 .getDeclaredAnnotations(); // @Skip @Deprecated
     }
 
+    /**
+     * The first handshake's SHA-1 (Sec-WebSocket-Accept) sets up the JDK's security providers (their list, the
+     * Sun provider and its entries, the checks for /dev/random): about 10 ms on the event loop, between the
+     * request and the 101. Asked for here once, the event loop only makes its digest object.
+     */
+    private static void javaSecurity() throws java.security.NoSuchAlgorithmException {
+        java.security.MessageDigest.getInstance("SHA-1");
+    }
+
     private static void initialize(String[] classes) {
         ClassLoader loader = StartupPreload.class.getClassLoader();
         for (String name : classes) {
@@ -185,6 +194,7 @@ final class StartupPreload {
                         FileSystems.getDefault(); // the command line's paths are checked with it
                         annotationProxies();
                         initialize(SERVER_START);
+                        javaSecurity();
                         break;
                 }
             } catch (Throwable ignored) {
