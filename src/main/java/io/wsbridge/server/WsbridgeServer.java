@@ -221,6 +221,10 @@ public final class WsbridgeServer {
         }
         // Needs the native binding, which may still be loading: done off the start-up path.
         launcher.runInBackground(this::raiseOpenFilesLimit);
+        if (sessions != null && SyntheticWarmup.wanted(environment)) {
+            new SyntheticWarmup(alloc, config.websocket().binary(), config.websocket().framing(),
+                    config.websocket().maxFrameSize(), () -> !connections.isEmpty(), () -> stopping).start();
+        }
         LOG.debug("Transport {}, {} event loops", transport.name(), Transport.threads());
         if (environment.containsKey("NOTIFY_SOCKET")) {
             notifier = SystemdHook.notifier(environment);

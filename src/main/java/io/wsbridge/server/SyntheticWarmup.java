@@ -1,0 +1,274 @@
+package io.wsbridge.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.wsbridge.framing.Framers;
+import io.wsbridge.framing.Framing;
+import io.wsbridge.framing.InputFramer;
+import io.wsbridge.framing.OutputFramer;
+import io.wsbridge.http.RequestInfo;
+import io.wsbridge.http.ResponseHeaders;
+import io.wsbridge.http.TrustedProxies;
+import io.wsbridge.logging.LogScope;
+import io.wsbridge.session.ClientEndpoint;
+import io.wsbridge.session.ClientEvents;
+import io.wsbridge.session.SessionStrategy;
+import io.wsbridge.websocket.UpgradePolicy;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A bounded rehearsal of the per-connection and per-message code, in-process, while the server has nothing
+ * else to do: a fresh JVM runs that code in its interpreter until each method has been called a few hundred
+ * times, so the first connections and round trips of a new server are several times slower than later ones.
+ * Here a real pipeline ({@link ServerInitializer}'s own stages, on an {@code EmbeddedChannel}: HTTP upgrade,
+ * 101, frame decoding and unmasking, UTF-8 check, closing handshake, line framing both ways, frame encoding,
+ * pooled buffers) serves synthetic clients whose "program" is an echo in memory. No socket, no process, no
+ * log line, no request id or connection count of the real server: nothing a client can observe, except the
+ * CPU it takes (tens of ms, once).
+ *
+ * <p>It only uses idle time: it waits while any real connection is open (checked between two synthetic
+ * connections, each well under a millisecond once compiled) and gives up for good at its deadline, so a real
+ * client never waits for it. Bounded in connections, messages and time.
+ */
+final class SyntheticWarmup extends Thread {
+    /** Synthetic connections, each with {@link #ROUND_TRIPS} single echoes and one pipelined batch. */
+    static final int CONNECTIONS = 120;
+    static final int ROUND_TRIPS = 6;
+    static final int BATCH = 16;
+    /** The most time spent working (not waiting for idle), and the deadline from the start, waits included. */
+    static final long WORK_NANOS = 300_000_000L;
+    static final long DEADLINE_NANOS = 10_000_000_000L;
+    private static final long IDLE_CHECK_NANOS = 20_000_000L;
+    private static final LogScope LOG = LogScope.of("server");
+
+    private static final byte[] UPGRADE = ("GET /warmup HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MESSAGE = "warm-up 0123456".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MASK = {0x37, (byte) 0xfa, 0x21, 0x3d};
+
+    private final ServerInitializer pipeline;
+    private final ByteBufAllocator alloc;
+    private final boolean binary;
+    private final BooleanSupplier busy;
+    private final BooleanSupplier stopping;
+    private volatile int connectionsDone;
+    /** Echoed messages and connections the closing handshake ended, as the pipeline saw them (for tests). */
+    private volatile int messagesEchoed;
+    private volatile int closedCleanly;
+
+    /**
+     * @param alloc          the server's allocator (its buffer classes are the ones to rehearse)
+     * @param binary         --binary: binary messages and raw chunks, as the real sessions
+     * @param framing        --framing
+     * @param maxMessageSize --maxframesize (whether the size stage is in the pipeline)
+     * @param busy           true while real connections are open: wait
+     * @param stopping       true once the server shuts down: stop
+     */
+    SyntheticWarmup(ByteBufAllocator alloc, boolean binary, Framing framing, long maxMessageSize,
+                    BooleanSupplier busy, BooleanSupplier stopping) {
+        super("wsbridge-warmup");
+        setDaemon(true);
+        setPriority(MIN_PRIORITY);
+        this.alloc = alloc;
+        this.binary = binary;
+        this.busy = busy;
+        this.stopping = stopping;
+        SessionStrategy echo = (RequestInfo request, String subprotocol) -> new EchoSession(binary, framing,
+                maxMessageSize, alloc, this);
+        this.pipeline = new ServerInitializer(new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), echo,
+                UpgradePolicy.ALLOW_ALL, ResponseHeaders.NONE, List.of(), maxMessageSize, null, 0, List.of(),
+                false, TrustedProxies.NONE, false, 0, 0, List.of(), null);
+    }
+
+    /**
+     * WSBRIDGE_WARMUP=0 (or off, false, no) leaves the warm-up out: to measure a cold server, or where its one-off
+     * CPU matters more than the speed of the first connections.
+     */
+    static boolean wanted(Map<String, String> environment) {
+        String v = environment.get("WSBRIDGE_WARMUP");
+        return v == null || !List.of("0", "off", "false", "no").contains(v.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /** Synthetic connections served so far (for tests). */
+    int connectionsDone() {
+        return connectionsDone;
+    }
+
+    int messagesEchoed() {
+        return messagesEchoed;
+    }
+
+    int closedCleanly() {
+        return closedCleanly;
+    }
+
+    @Override
+    public void run() {
+        long start = System.nanoTime();
+        long worked = 0;
+        try {
+            for (int i = 0; i < CONNECTIONS && worked < WORK_NANOS; i++) {
+                while (busy.getAsBoolean()) {
+                    if (stopping.getAsBoolean() || System.nanoTime() - start > DEADLINE_NANOS) {
+                        return;
+                    }
+                    LockSupport.parkNanos(IDLE_CHECK_NANOS); // a bounded wait for idle time, not a hand-off
+                }
+                if (stopping.getAsBoolean() || System.nanoTime() - start > DEADLINE_NANOS) {
+                    return;
+                }
+                long t = System.nanoTime();
+                connection(i);
+                worked += System.nanoTime() - t;
+                connectionsDone = i + 1;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // Only a head start: whatever went wrong here goes wrong, and is reported, where it matters.
+            LOG.debug("Warm-up stopped: {}", e.toString());
+        } finally {
+            LOG.debug("Warm-up: {} synthetic connections, {} ms of work, {} ms after its start", connectionsDone,
+                    worked / 1_000_000, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    /** One synthetic client: upgrade, single echoes, a pipelined batch, close from the client. */
+    private void connection(int n) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        try {
+            ch.config().setAllocator(alloc);
+            ch.pipeline().addLast(pipeline);
+            ch.writeInbound(alloc.directBuffer(UPGRADE.length).writeBytes(UPGRADE));
+            drain(ch);
+            for (int i = 0; i < ROUND_TRIPS; i++) {
+                ch.writeInbound(frames(1, 0x0, n + i));
+                drain(ch);
+            }
+            ch.writeInbound(frames(BATCH, 0x0, n));
+            drain(ch);
+            ch.writeInbound(frames(1, 0x8, n)); // close, no payload: the close frame comes back, then FIN
+            drain(ch);
+            if (!ch.isActive()) {
+                closedCleanly++;
+            }
+        } finally {
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    /** {@code count} masked client frames of {@code opcode} (0: a data message) in one buffer, as one read. */
+    private ByteBuf frames(int count, int opcode, int salt) {
+        int op = opcode != 0 ? opcode : binary ? 0x2 : 0x1;
+        int payload = op == 0x8 ? 0 : MESSAGE.length;
+        ByteBuf b = alloc.directBuffer(count * (6 + payload));
+        for (int f = 0; f < count; f++) {
+            b.writeByte(0x80 | op).writeByte(0x80 | payload);
+            int mask = b.writerIndex();
+            b.writeBytes(MASK);
+            for (int i = 0; i < payload; i++) {
+                byte c = i == payload - 1 ? (byte) ('0' + (salt + f) % 10) : MESSAGE[i];
+                b.writeByte(c ^ b.getByte(mask + (i & 3)));
+            }
+        }
+        return b;
+    }
+
+    private static void drain(EmbeddedChannel ch) {
+        ch.runPendingTasks();
+        for (Object o; (o = ch.readOutbound()) != null; ) {
+            ReferenceCountUtil.release(o);
+        }
+    }
+
+    /**
+     * The "program": what the client sends goes through the session's input framing (as to stdin) and comes
+     * back through its output framing (as from stdout), in one buffer per read, as a pipe read would give it.
+     */
+    private static final class EchoSession implements SessionStrategy.PreparedSession, ClientEvents {
+        private final InputFramer input;
+        private final boolean binary;
+        private final Framing framing;
+        private final long maxMessage;
+        private final ArrayDeque<ByteBuf> stdin = new ArrayDeque<>();
+        private final SyntheticWarmup counts;
+        private ClientEndpoint client;
+        private OutputFramer output;
+
+        EchoSession(boolean binary, Framing framing, long maxMessage, ByteBufAllocator alloc, SyntheticWarmup counts) {
+            this.counts = counts;
+            this.binary = binary;
+            this.framing = framing;
+            this.maxMessage = maxMessage;
+            this.input = Framers.input(framing, binary, alloc);
+        }
+
+        @Override
+        public ClientEvents start(ClientEndpoint client) {
+            this.client = client;
+            this.output = Framers.output(framing, binary, maxMessage, client.alloc());
+            client.open();
+            return this;
+        }
+
+        @Override
+        public void abandon() {
+        }
+
+        @Override
+        public void clientMessage(ByteBuf data, boolean binary, boolean last) {
+            if (input.accepts(binary)) {
+                input.frame(data, binary, last, stdin::add);
+            } else {
+                data.release();
+            }
+        }
+
+        @Override
+        public void clientReadComplete() {
+            int size = 0;
+            for (ByteBuf b : stdin) {
+                size += b.readableBytes();
+            }
+            if (size == 0) {
+                return;
+            }
+            ByteBuf read = client.alloc().directBuffer(size);
+            for (ByteBuf b; (b = stdin.poll()) != null; ) {
+                read.writeBytes(b);
+                b.release();
+            }
+            output.frame(read, (payload, binary, first, last) -> {
+                if (last) {
+                    counts.messagesEchoed++; // only the warm-up thread writes it
+                }
+                client.fragment(payload, binary, first, last);
+            });
+            client.flush();
+        }
+
+        @Override
+        public void clientWritable() {
+        }
+
+        @Override
+        public void clientClosed(int code, String reason) {
+            input.discard();
+            if (output != null) {
+                output.discard();
+            }
+            for (ByteBuf b; (b = stdin.poll()) != null; ) {
+                b.release();
+            }
+        }
+    }
+}
