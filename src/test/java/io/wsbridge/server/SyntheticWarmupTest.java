@@ -34,7 +34,7 @@ class SyntheticWarmupTest {
         int done = warmup.connectionsDone();
         assertThat(done).isBetween(1, SyntheticWarmup.CONNECTIONS);
         // In --binary one read of the "program's output" is one message: the pipelined batch comes back as one.
-        int perConnection = SyntheticWarmup.ROUND_TRIPS + (binary ? 1 : SyntheticWarmup.BATCH);
+        int perConnection = SyntheticWarmup.ROUND_TRIPS + SyntheticWarmup.BATCHES * (binary ? 1 : SyntheticWarmup.BATCH);
         assertThat(warmup.messagesEchoed()).isEqualTo(done * perConnection);
         assertThat(warmup.closedCleanly()).isEqualTo(done);
         for (PoolArenaMetric arena : alloc.metric().directArenas()) {
