@@ -37,8 +37,8 @@ import java.util.function.BooleanSupplier;
  * CPU it takes (tens of ms, once).
  *
  * <p>It only uses idle time: it waits while any real connection is open (checked between two synthetic
- * connections, each well under a millisecond once compiled) and gives up for good at its deadline, so a real
- * client never waits for it. Bounded in connections, messages and time.
+ * connections: a few ms each for the first, interpreted, well under one once compiled) and gives up for good at
+ * its deadline, so a real client does not wait for it. Bounded in connections, messages and time.
  */
 final class SyntheticWarmup extends Thread {
     /**
@@ -85,7 +85,7 @@ final class SyntheticWarmup extends Thread {
                     BooleanSupplier busy, BooleanSupplier stopping) {
         super("wsbridge-warmup");
         setDaemon(true);
-        setPriority(MIN_PRIORITY);
+        setPriority(MIN_PRIORITY); // a hint only (Linux ignores it): pausing while busy keeps it out of the way
         this.alloc = alloc;
         this.binary = binary;
         this.busy = busy;
