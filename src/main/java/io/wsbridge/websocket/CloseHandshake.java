@@ -7,7 +7,9 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -175,12 +177,30 @@ public final class CloseHandshake extends ChannelDuplexHandler {
     private void lastFrame(CloseWebSocketFrame frame) {
         ctx.writeAndFlush(frame).addListener(f -> {
             if (f.isSuccess() && ctx.channel() instanceof DuplexChannel duplex && !duplex.isOutputShutdown()) {
-                duplex.shutdownOutput();
+                shutdownOutput(duplex);
             } else {
                 ctx.close();
             }
         });
         armDeadline();
+    }
+
+    /**
+     * FIN. On the epoll transport the socket itself is shut down: Netty's shutdownOutput() makes an exception,
+     * stack trace and all, on every call (to fail writes still queued; there are none, the last frame is
+     * written), about 20 us of CPU on every connection's close, 2% of the server's CPU in bench churn. The
+     * socket keeps the state, so isOutputShutdown() still answers; a write after this fails (EPIPE) and closes.
+     */
+    private static void shutdownOutput(DuplexChannel duplex) {
+        if (duplex instanceof AbstractEpollStreamChannel epoll && epoll.fd() instanceof Socket socket) {
+            try {
+                socket.shutdown(false, true);
+            } catch (IOException e) {
+                duplex.close(); // the peer is gone already
+            }
+        } else {
+            duplex.shutdownOutput();
+        }
     }
 
     private void armDeadline() {

@@ -109,10 +109,13 @@ final class PosixSpawner {
         return fds;
     }
 
-    /** Makes the parent's end non-blocking; the child's end stays blocking, as programs expect. */
+    /**
+     * Makes the parent's end non-blocking; the child's end stays blocking, as programs expect. One fcntl, without
+     * reading the flags first: a pipe2 end has no status flag set (O_CLOEXEC is the descriptor's, and F_SETFL
+     * leaves the access mode alone).
+     */
     static void setNonBlocking(int fd) {
-        int flags = Posix.fcntl(fd, Posix.F_GETFL, 0);
-        Posix.fcntl(fd, Posix.F_SETFL, flags | Posix.O_NONBLOCK);
+        Posix.fcntl(fd, Posix.F_SETFL, Posix.O_NONBLOCK);
     }
 
     /**
