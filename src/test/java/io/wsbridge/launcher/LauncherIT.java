@@ -85,12 +85,17 @@ class LauncherIT {
         assertThat(flag(plain.stdout(), "MaxNewSize")).isEqualTo(Long.toString(8L << 20));
         assertThat(flag(plain.stdout(), "InitialHeapSize")).isEqualTo(Long.toString(16L << 20));
         assertThat(flag(plain.stdout(), "CICompilerCount")).as("one compiler thread").isEqualTo("1");
+        assertThat(plain.stdout()).as("per-connection code (io.*) compiled after a tenth of the calls")
+                .contains("CompileThresholdScaling,io/*.*,0.1")
+                .as("the JVM does not announce its compile commands").doesNotContain("CompileCommand:");
         for (String computing : List.of("--ssl", "-ssl=true", "--basicauth=users.htpasswd")) {
             Result r = run(dir, flags, LAUNCHER.toString(), computing, "--version");
             assertThat(flag(r.stdout(), "TieredStopAtLevel")).as(computing + ": ciphers and bcrypt get the "
                     + "optimising compiler").isEqualTo("4");
             assertThat(Integer.parseInt(flag(r.stdout(), "CICompilerCount"))).as("one thread for each compiler")
                     .isGreaterThanOrEqualTo(2);
+            assertThat(r.stdout()).as(computing + ": the optimising compiler's thresholds stay")
+                    .doesNotContain("CompileThresholdScaling,io/");
         }
         Result off = run(dir, flags, LAUNCHER.toString(), "--ssl=false", "--version");
         assertThat(flag(off.stdout(), "TieredStopAtLevel")).isEqualTo("1");
