@@ -126,12 +126,12 @@ final class SyntheticWarmup extends Thread {
         try {
             for (int i = 0; i < CONNECTIONS && worked < WORK_NANOS; i++) {
                 while (busy.getAsBoolean()) {
-                    if (stopping.getAsBoolean() || System.nanoTime() - start > DEADLINE_NANOS) {
+                    if (over(start)) {
                         return;
                     }
                     LockSupport.parkNanos(IDLE_CHECK_NANOS); // a bounded wait for idle time, not a hand-off
                 }
-                if (stopping.getAsBoolean() || System.nanoTime() - start > DEADLINE_NANOS) {
+                if (over(start)) {
                     return;
                 }
                 long t = System.nanoTime();
@@ -146,6 +146,11 @@ final class SyntheticWarmup extends Thread {
             LOG.debug("Warm-up: {} synthetic connections, {} ms of work, {} ms after its start", connectionsDone,
                     worked / 1_000_000, (System.nanoTime() - start) / 1_000_000);
         }
+    }
+
+    /** The server is stopping, or the deadline (counted from {@code start}) has passed. */
+    private boolean over(long start) {
+        return stopping.getAsBoolean() || System.nanoTime() - start > DEADLINE_NANOS;
     }
 
     /** One synthetic client: upgrade, single echoes, a pipelined batch, close from the client. */
