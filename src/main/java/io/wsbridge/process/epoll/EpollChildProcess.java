@@ -21,11 +21,11 @@ final class EpollChildProcess implements ChildProcess {
     private final ExitWatcher exit;
 
     private EpollChildProcess(PosixSpawner.Spawned s, IoEventLoop loop, ByteBufAllocator alloc,
-                              ChildListener listener) {
+                              PipeGrowth growth, ChildListener listener) {
         this.pid = s.pid();
         this.exit = new ExitWatcher(loop, pid, listener::exited);
-        this.stdin = new PipeWriter(s.stdin(), alloc, listener::stdinDrained);
-        this.stdout = new PipeReader(s.stdout(), alloc, new PipeReader.Sink() {
+        this.stdin = new PipeWriter(s.stdin(), alloc, growth, listener::stdinDrained);
+        this.stdout = new PipeReader(s.stdout(), alloc, growth, new PipeReader.Sink() {
             @Override
             public void data(ByteBuf chunk) {
                 listener.stdout(chunk);
@@ -42,7 +42,7 @@ final class EpollChildProcess implements ChildProcess {
                 listener.stdoutClosed();
             }
         });
-        this.stderr = new PipeReader(s.stderr(), alloc, new PipeReader.Sink() {
+        this.stderr = new PipeReader(s.stderr(), alloc, PipeGrowth.NONE, new PipeReader.Sink() {
             @Override
             public void data(ByteBuf chunk) {
                 listener.stderr(chunk);
@@ -62,8 +62,8 @@ final class EpollChildProcess implements ChildProcess {
 
     /** Serves a spawned child's pipes on {@code loop}; runs on that loop. */
     static ChildProcess attach(PosixSpawner.Spawned spawned, IoEventLoop loop, ByteBufAllocator alloc,
-                               ChildListener listener) throws LaunchException {
-        EpollChildProcess child = new EpollChildProcess(spawned, loop, alloc, listener);
+                               PipeGrowth growth, ChildListener listener) throws LaunchException {
+        EpollChildProcess child = new EpollChildProcess(spawned, loop, alloc, growth, listener);
         try {
             PosixSpawner.setNonBlocking(spawned.stdin());
             PosixSpawner.setNonBlocking(spawned.stdout());

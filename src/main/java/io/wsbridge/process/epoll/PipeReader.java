@@ -53,12 +53,16 @@ final class PipeReader implements EpollIoHandle {
     private final FileDescriptor fd;
     private final ByteBufAllocator alloc;
     private final Sink sink;
+    private final PipeGrowth.Pipe growth;
     private IoRegistration registration;
     private boolean paused;
+    /** Reading was resumed and has not read since: a full pipe now only says the client was slow. */
+    private boolean justResumed;
     private boolean closed;
 
-    PipeReader(int fd, ByteBufAllocator alloc, Sink sink) {
+    PipeReader(int fd, ByteBufAllocator alloc, PipeGrowth growth, Sink sink) {
         this.fd = new FileDescriptor(fd);
+        this.growth = growth.pipe(this.fd);
         this.alloc = alloc;
         this.sink = sink;
     }
@@ -91,6 +95,7 @@ final class PipeReader implements EpollIoHandle {
     void resume() {
         if (paused && !closed) {
             paused = false;
+            justResumed = true;
             registration.submit(EpollIoOps.EPOLLIN);
         }
     }
@@ -126,10 +131,14 @@ final class PipeReader implements EpollIoHandle {
                 if (n < READ_SIZE) {
                     break; // the pipe is most likely empty; epoll says so when it is not
                 }
+                if (!justResumed) {
+                    growth.full(); // a whole pipe's worth, not left from a pause: the program streams
+                }
             }
         } catch (IOException e) {
             closeAndReport();
         }
+        justResumed = false;
         sink.readComplete();
     }
 
@@ -155,6 +164,7 @@ final class PipeReader implements EpollIoHandle {
             return;
         }
         closed = true;
+        growth.released();
         Registrations.cancelAndClose(registration, fd);
     }
 }

@@ -16,7 +16,8 @@ import java.util.ArrayDeque;
 /**
  * Writes to the parent's end of a child's stdin: buffers are queued, then written with one writev per flush
  * (many WebSocket messages from one socket read become one system call). When the pipe is full the rest
- * waits for EPOLLOUT and the owner is told once it has drained.
+ * waits for EPOLLOUT and the owner is told once it has drained; a pipe found full may grow first
+ * ({@link PipeGrowth}), and the write goes on at once.
  */
 final class PipeWriter implements EpollIoHandle {
     /** Called on the event loop. */
@@ -29,15 +30,19 @@ final class PipeWriter implements EpollIoHandle {
     private final FileDescriptor fd;
     private final ByteBufAllocator alloc;
     private final Listener listener;
+    private final PipeGrowth.Pipe growth;
     private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>();
     private IoRegistration registration;
     private long queuedBytes;
     private boolean waitingForWritable;
+    /** The child has emptied a full pipe at least once: it reads, so a bigger pipe carries a stream. */
+    private boolean drainedOnce;
     private boolean closeWhenDrained;
     private boolean closed;
 
-    PipeWriter(int fd, ByteBufAllocator alloc, Listener listener) {
+    PipeWriter(int fd, ByteBufAllocator alloc, PipeGrowth growth, Listener listener) {
         this.fd = new FileDescriptor(fd);
+        this.growth = growth.pipe(this.fd);
         this.alloc = alloc;
         this.listener = listener;
     }
@@ -94,7 +99,9 @@ final class PipeWriter implements EpollIoHandle {
                 }
                 long written = fd.writev(buffers, 0, count, attempted);
                 consume(written);
-                if (written < attempted) {
+                // A pipe full before the child ever emptied one is a child that does not read (yet): it
+                // stays small, so a client cannot park more than 64 KiB in the kernel for it.
+                if (written < attempted && !(drainedOnce && growth.full())) {
                     waitingForWritable = true;
                     registration.submit(EpollIoOps.EPOLLOUT);
                     return false;
@@ -132,6 +139,7 @@ final class PipeWriter implements EpollIoHandle {
             return; // a hang-up edge with nothing queued: the next write reports it
         }
         waitingForWritable = false;
+        drainedOnce = true;
         registration.submit(EpollIoOps.EPOLLET);
         if (flush()) {
             listener.drained();
@@ -161,6 +169,7 @@ final class PipeWriter implements EpollIoHandle {
             b.release();
         }
         queuedBytes = 0;
+        growth.released();
         Registrations.cancelAndClose(registration, fd);
     }
 }

@@ -15,6 +15,8 @@ import io.wsbridge.process.Signals;
 /** posix_spawn into a process group of its own; pipes served by Netty's epoll event loops (no threads). */
 public final class PosixStarter implements ProcessStarter {
     private final ByteBufAllocator alloc;
+    /** The server's budget of grown pipes, shared by all its children. */
+    private final PipeGrowth growth = PipeGrowth.standard();
 
     private PosixStarter(ByteBufAllocator alloc) {
         this.alloc = alloc;
@@ -62,7 +64,7 @@ public final class PosixStarter implements ProcessStarter {
                     abandon();
                     throw new LaunchException("event loop cannot watch pipes");
                 }
-                return EpollChildProcess.attach(spawned, ioLoop, alloc, listener);
+                return EpollChildProcess.attach(spawned, ioLoop, alloc, growth, listener);
             }
 
             @Override
