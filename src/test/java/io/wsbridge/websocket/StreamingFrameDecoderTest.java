@@ -46,8 +46,18 @@ class StreamingFrameDecoderTest {
 
     @Test
     void largeFramesOfEveryLengthEncodingUnmaskCorrectlyAtAnyOffset() {
+        unmasksAtAnyOffset(false);
+    }
+
+    /** Direct buffers are unmasked straight in memory, several words per turn (the socket's reads are direct). */
+    @Test
+    void largeFramesInDirectBuffersUnmaskCorrectlyAtAnyOffset() {
+        unmasksAtAnyOffset(true);
+    }
+
+    private void unmasksAtAnyOffset(boolean direct) {
         Random r = new Random(1);
-        for (int len : new int[] {0, 1, 7, 125, 126, 65535, 65536, 200_001}) {
+        for (int len : new int[] {0, 1, 7, 31, 33, 125, 126, 65535, 65536, 200_001}) {
             byte[] payload = new byte[len];
             r.nextBytes(payload);
             byte[] frame = RawWebSocket.frame(RawWebSocket.BINARY, true, payload, true, 0);
@@ -56,7 +66,8 @@ class StreamingFrameDecoderTest {
             boolean last = false;
             while (pos < frame.length) { // odd-sized pieces so the mask offset moves around
                 int n = Math.min(frame.length - pos, 1 + r.nextInt(9000));
-                ch.writeInbound(Unpooled.wrappedBuffer(frame, pos, n));
+                ch.writeInbound(direct ? Unpooled.directBuffer(n).writeBytes(frame, pos, n)
+                        : Unpooled.wrappedBuffer(frame, pos, n));
                 pos += n;
                 Object o;
                 while ((o = ch.readInbound()) != null) {
