@@ -22,22 +22,29 @@ for i in $(seq "$runs"); do
 done
 echo "--version: median $(echo $versions | tr ' ' '\n' | median) ms over $runs runs ($versions )"
 
+# A random port may be taken; the server then exits at once and the run is started again on another.
 firsts=""
 for i in $(seq "$runs"); do
-  port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000 ))
-  t0=$(now_ms)
-  "$top/bin/wsbridge" --port=$port --address=127.0.0.1 --loglevel=error cat >/dev/null 2>&1 &
-  pid=$!
   ok=""
-  for attempt in $(seq 2000); do
-    if "$wsbench" --url=ws://127.0.0.1:$port/ --scenario=latency --n=1 --latency-warmup=0 --quiet \
-        --io-timeout=2 --timeout=5 >/dev/null 2>&1; then
-      ok=1; break
-    fi
+  for try in 1 2 3 4 5; do
+    port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000 ))
+    t0=$(now_ms)
+    "$top/bin/wsbridge" --port=$port --address=127.0.0.1 --loglevel=error cat >/dev/null 2>&1 &
+    pid=$!
+    for attempt in $(seq 2000); do
+      if "$wsbench" --url=ws://127.0.0.1:$port/ --scenario=latency --n=1 --latency-warmup=0 --quiet \
+          --io-timeout=2 --timeout=5 >/dev/null 2>&1; then
+        ok=1; break
+      fi
+      kill -0 $pid 2>/dev/null || break # it exited: most likely the port was taken
+    done
+    t1=$(now_ms)
+    kill -TERM $pid 2>/dev/null || true
+    wait $pid 2>/dev/null || true
+    [ -n "$ok" ] && break
+    echo "server on port $port did not answer (try $try)" >&2
   done
-  t1=$(now_ms)
-  kill -TERM $pid; wait $pid 2>/dev/null || true
-  [ -n "$ok" ] || { echo "server on port $port never answered" >&2; exit 1; }
+  [ -n "$ok" ] || { echo "no server answered in 5 tries" >&2; exit 1; }
   firsts="$firsts $((t1 - t0))"
 done
 echo "launch -> first echo: median $(echo $firsts | tr ' ' '\n' | median) ms over $runs runs ($firsts )"
