@@ -35,8 +35,8 @@ final class PipeWriter implements EpollIoHandle {
     private IoRegistration registration;
     private long queuedBytes;
     private boolean waitingForWritable;
-    /** The child has emptied a full pipe at least once: it reads, so a bigger pipe carries a stream. */
-    private boolean drainedOnce;
+    /** The child has emptied a full pipe all at once: it reads as fast as we write, a stream. */
+    private boolean streaming;
     private boolean closeWhenDrained;
     private boolean closed;
 
@@ -99,9 +99,9 @@ final class PipeWriter implements EpollIoHandle {
                 }
                 long written = fd.writev(buffers, 0, count, attempted);
                 consume(written);
-                // A pipe full before the child ever emptied one is a child that does not read (yet): it
-                // stays small, so a client cannot park more than 64 KiB in the kernel for it.
-                if (written < attempted && !(drainedOnce && growth.full())) {
+                // A child that does not read (yet), or reads a little at a time, keeps a small pipe: a client
+                // cannot park more than 64 KiB in the kernel ahead of it.
+                if (written < attempted && !(streaming && growth.full())) {
                     waitingForWritable = true;
                     registration.submit(EpollIoOps.EPOLLOUT);
                     return false;
@@ -139,7 +139,7 @@ final class PipeWriter implements EpollIoHandle {
             return; // a hang-up edge with nothing queued: the next write reports it
         }
         waitingForWritable = false;
-        drainedOnce = true;
+        streaming = streaming || growth.empty();
         registration.submit(EpollIoOps.EPOLLET);
         if (flush()) {
             listener.drained();

@@ -111,6 +111,11 @@ final class Posix {
 
     static native int fcntl(int fd, int cmd, int arg) throws LastErrorException;
 
+    static final long FIONREAD = 0x541B;
+
+    /** ioctl with an int out-argument (FIONREAD). */
+    static native int ioctl(int fd, long request, int[] arg) throws LastErrorException;
+
     static native int open(byte[] path, int flags) throws LastErrorException;
 
     static native int close(int fd) throws LastErrorException;

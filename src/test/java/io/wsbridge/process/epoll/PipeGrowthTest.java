@@ -119,7 +119,7 @@ class PipeGrowthTest {
                 .isEqualTo(DEFAULT_PIPE);
         assertThat(onLoop(writer::queuedBytes)).isEqualTo(2L * DEFAULT_PIPE);
 
-        childReads(stdin[0], DEFAULT_PIPE); // the child empties it: EPOLLOUT, the writer goes on, full again
+        childReads(stdin[0], DEFAULT_PIPE); // the child empties it at once: the writer goes on, full again
         Waits.until(Duration.ofSeconds(10), () -> growth.grown() == 1, "the pipe to grow");
         Waits.until(Duration.ofSeconds(10), () -> call(writer::queuedBytes) == 0L, "the rest to be written");
         assertThat(PipeGrowth.capacity(stdin[1])).isEqualTo(MIB);
@@ -129,6 +129,23 @@ class PipeGrowthTest {
             return null;
         });
         assertThat(growth.grown()).as("its share back when closed").isZero();
+    }
+
+    @Test
+    void aChildThatReadsALittleAtATimeKeepsASmallPipe() throws Exception {
+        // A slow consumer: a client streaming to it must not queue a megabyte ahead of it in the kernel.
+        PipeGrowth growth = new PipeGrowth(MIB, 16);
+        int[] stdin = stdinPipe();
+        PipeWriter writer = stdinWriter(stdin[1], growth);
+        write(writer, 3 * DEFAULT_PIPE);
+        for (int i = 1; i <= 4; i++) {
+            childReads(stdin[0], 8192); // the rest stays in the pipe; the writer refills it
+            long left = 2L * DEFAULT_PIPE - i * 8192L;
+            Waits.until(Duration.ofSeconds(10), () -> call(writer::queuedBytes) == left,
+                    () -> "the writer to refill the pipe, " + call(writer::queuedBytes) + " bytes queued");
+        }
+        assertThat(growth.grown()).isZero();
+        assertThat(PipeGrowth.capacity(stdin[1])).isEqualTo(DEFAULT_PIPE);
     }
 
     @Test
