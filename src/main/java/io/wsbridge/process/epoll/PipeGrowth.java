@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Grows a child's stdin or stdout pipe from Linux's default 64 KiB to 1 MiB when it carries a stream (stdin: found
  * full again after the child had emptied it all at once; stdout: a read takes a whole pipe while the client keeps
  * up), so a program that streams at full speed moves sixteen times more per wake-up of each side (binary echo of 64 KiB
- * messages: 0.58 to 0.75 of the no-process floor, measured with ../shared/bench). Only pipes found full
+ * messages: 0.58-0.62 to 0.76-0.78 of the no-process floor, measured with ../shared/bench). Only pipes found full
  * grow, and only {@link #DEFAULT_MAX_GROWN} of a server's at a time: a grown pipe may hold 1 MiB of kernel
  * memory, and it counts against the user's pipe allowance (fs.pipe-user-pages-soft, 64 MiB by default;
  * past it an unprivileged user's new pipes get 8 KiB), of which this keeps to a quarter. A refusal
