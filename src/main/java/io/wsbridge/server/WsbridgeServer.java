@@ -223,7 +223,7 @@ public final class WsbridgeServer {
         launcher.runInBackground(this::raiseOpenFilesLimit);
         if (sessions != null && SyntheticWarmup.wanted(environment)) {
             new SyntheticWarmup(alloc, config.websocket().binary(), config.websocket().framing(),
-                    config.websocket().maxFrameSize(), () -> !connections.isEmpty(), () -> stopping).start();
+                    config.websocket().maxFrameSize(), () -> !connections.isEmpty(), () -> stopping, loops).start();
         }
         LOG.debug("Transport {}, {} event loops", transport.name(), Transport.threads());
         if (environment.containsKey("NOTIFY_SOCKET")) {

@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.PoolArenaMetric;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.wsbridge.framing.Framing;
+import io.wsbridge.testing.Descriptors;
 import io.wsbridge.testing.Waits;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -43,6 +49,47 @@ class SyntheticWarmupTest {
         for (PoolArenaMetric arena : alloc.metric().heapArenas()) {
             assertThat(arena.numActiveAllocations()).as("buffers not given back").isZero();
         }
+    }
+
+    @ParameterizedTest(name = "binary={0}")
+    @CsvSource({"false", "true"})
+    void socketClientsRunOnTheServersEpollLoopsAndLeaveNoDescriptorOrBufferBehind(boolean binary) throws Exception {
+        PooledByteBufAllocator alloc = allocator();
+        MultiThreadIoEventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        try {
+            long pid = ProcessHandle.current().pid();
+            Set<String> before = new HashSet<>(Descriptors.described(pid).values());
+            SyntheticWarmup warmup = new SyntheticWarmup(alloc, binary, Framing.LINES, 1 << 20, () -> false,
+                    () -> false, loops);
+            warmup.run();
+
+            assertThat(warmup.socketConnectionsDone()).isEqualTo(SyntheticWarmup.SOCKET_CONNECTIONS);
+            int embedded = warmup.connectionsDone() * (SyntheticWarmup.ROUND_TRIPS
+                    + SyntheticWarmup.BATCHES * (binary ? 1 : SyntheticWarmup.BATCH));
+            assertThat(warmup.messagesEchoed() - embedded).as("echoes over the socket pairs")
+                    .isGreaterThanOrEqualTo(SyntheticWarmup.SOCKET_CONNECTIONS
+                            * (SyntheticWarmup.SOCKET_ROUND_TRIPS + SyntheticWarmup.SOCKET_BATCHES));
+            assertThat(warmup.closedCleanly()).isEqualTo(warmup.connectionsDone());
+            Set<String> sockets = new HashSet<>(Descriptors.described(pid).values());
+            sockets.removeAll(before);
+            sockets.removeIf(d -> !d.startsWith("socket:"));
+            assertThat(sockets).as("socket pairs left open").isEmpty();
+            Waits.until(Duration.ofSeconds(10), () -> activeAllocations(alloc) == 0,
+                    () -> activeAllocations(alloc) + " buffers not given back");
+        } finally {
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private static long activeAllocations(PooledByteBufAllocator alloc) {
+        long active = 0;
+        for (PoolArenaMetric arena : alloc.metric().directArenas()) {
+            active += arena.numActiveAllocations();
+        }
+        for (PoolArenaMetric arena : alloc.metric().heapArenas()) {
+            active += arena.numActiveAllocations();
+        }
+        return active;
     }
 
     @Test

@@ -118,6 +118,11 @@ final class Posix {
 
     static native int open(byte[] path, int flags) throws LastErrorException;
 
+    static final int AF_UNIX = 1;
+    static final int SOCK_STREAM = 1;
+
+    static native int socketpair(int domain, int type, int protocol, int[] sv) throws LastErrorException;
+
     static native int close(int fd) throws LastErrorException;
 
     /** Declared without LastErrorException: ESRCH is an expected answer here, read with getLastError. */

@@ -1,0 +1,132 @@
+package io.wsbridge.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.wsbridge.process.epoll.LocalSocketPair;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The rehearsal's second part: synthetic clients over a socketpair(2) served on the server's own epoll loops, so
+ * the real socket's read and write paths (which an {@code EmbeddedChannel} does not run) are compiled before the
+ * first clients too. Nothing listens: the pair exists in this process only. Every wait is bounded; a client that
+ * does not get its answer in time ends the rehearsal.
+ */
+final class SocketRehearsal {
+    /** The longest wait for one answer; a rehearsal that waits longer is not worth finishing. */
+    private static final long ANSWER_NANOS = 1_000_000_000L;
+    private static final long POLL_NANOS = 20_000L;
+
+    /** Writes what a client sends: {@code count} masked frames of {@code opcode} (0: data) in one buffer. */
+    interface Frames {
+        ByteBuf frames(int count, int opcode, int salt);
+    }
+
+    private final EventLoopGroup loops;
+    private final ChannelHandler serverPipeline;
+    private final ByteBufAllocator alloc;
+    private final Frames frames;
+
+    private SocketRehearsal(EventLoopGroup loops, ChannelHandler serverPipeline, ByteBufAllocator alloc,
+                            Frames frames) {
+        this.loops = loops;
+        this.serverPipeline = serverPipeline;
+        this.alloc = alloc;
+        this.frames = frames;
+    }
+
+    /** A rehearsal on {@code loops}, or null when they are not epoll loops or socketpair is not available. */
+    static SocketRehearsal on(EventLoopGroup loops, ChannelHandler serverPipeline, ByteBufAllocator alloc,
+                              Frames frames) {
+        if (loops == null || !(loops.next() instanceof IoEventLoop loop) || !loop.isCompatible(EpollIoHandle.class)
+                || !LocalSocketPair.available()) {
+            return null;
+        }
+        return new SocketRehearsal(loops, serverPipeline, alloc, frames);
+    }
+
+    /**
+     * One synthetic client: upgrade, {@code roundTrips} single echoes, {@code batches} pipelined batches of
+     * {@code batch}, close from the client. False when an answer did not come in time.
+     */
+    boolean connection(int n, int roundTrips, int batches, int batch, BooleanSupplier stop) throws IOException {
+        int[] pair = LocalSocketPair.open();
+        EpollDomainSocketChannel server = new EpollDomainSocketChannel(pair[0], true);
+        EpollDomainSocketChannel client = new EpollDomainSocketChannel(pair[1], true);
+        Received received = new Received();
+        try {
+            server.config().setAllocator(alloc);
+            client.config().setAllocator(alloc);
+            server.pipeline().addLast(serverPipeline);
+            client.pipeline().addLast(received);
+            if (!done(loops.next().register(server)) || !done(loops.next().register(client))) {
+                return false;
+            }
+            if (!send(client, frames(SyntheticWarmup.upgradeRequest()), received, stop)) {
+                return false;
+            }
+            for (int i = 0; i < roundTrips; i++) {
+                if (!send(client, frames.frames(1, 0x0, n + i), received, stop)) {
+                    return false;
+                }
+            }
+            for (int i = 0; i < batches; i++) {
+                if (!send(client, frames.frames(batch, 0x0, n), received, stop)) {
+                    return false;
+                }
+            }
+            client.writeAndFlush(frames.frames(1, 0x8, n)); // the close frame comes back, then the end of the stream
+            return done(client.closeFuture());
+        } finally {
+            done(client.close()); // awaited: its buffers are given back before the next client
+            done(server.close());
+        }
+    }
+
+    private ByteBuf frames(byte[] bytes) {
+        return alloc.directBuffer(bytes.length).writeBytes(bytes);
+    }
+
+    /** Sends one buffer and waits until some answer has come back. */
+    private static boolean send(Channel client, ByteBuf data, Received received, BooleanSupplier stop) {
+        long before = received.bytes;
+        client.writeAndFlush(data);
+        long deadline = System.nanoTime() + ANSWER_NANOS;
+        while (received.bytes == before) {
+            if (stop.getAsBoolean() || System.nanoTime() - deadline > 0 || !client.isActive()) {
+                return false;
+            }
+            LockSupport.parkNanos(POLL_NANOS); // a bounded wait for the loop's answer, not a hand-off
+        }
+        return true;
+    }
+
+    private static boolean done(Future<?> f) {
+        return f.awaitUninterruptibly(ANSWER_NANOS, TimeUnit.NANOSECONDS) && f.isSuccess();
+    }
+
+    /** The client's side: counts what arrives and lets it go. */
+    private static final class Received extends ChannelInboundHandlerAdapter {
+        private volatile long bytes;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf b) {
+                bytes += b.readableBytes(); // only the client's loop writes it
+            }
+            ReferenceCountUtil.release(msg);
+        }
+    }
+}
