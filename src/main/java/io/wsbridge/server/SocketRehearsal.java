@@ -74,7 +74,7 @@ final class SocketRehearsal {
             if (!done(loops.next().register(server)) || !done(loops.next().register(client))) {
                 return false;
             }
-            if (!send(client, frames(SyntheticWarmup.upgradeRequest()), received, stop)) {
+            if (!send(client, direct(SyntheticWarmup.upgradeRequest()), received, stop)) {
                 return false;
             }
             for (int i = 0; i < roundTrips; i++) {
@@ -95,7 +95,7 @@ final class SocketRehearsal {
         }
     }
 
-    private ByteBuf frames(byte[] bytes) {
+    private ByteBuf direct(byte[] bytes) {
         return alloc.directBuffer(bytes.length).writeBytes(bytes);
     }
 

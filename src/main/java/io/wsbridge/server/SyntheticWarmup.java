@@ -155,13 +155,7 @@ final class SyntheticWarmup extends Thread {
         long worked = 0;
         try {
             for (int i = 0; i < CONNECTIONS && worked < WORK_NANOS; i++) {
-                while (busy.getAsBoolean()) {
-                    if (over(start)) {
-                        return;
-                    }
-                    LockSupport.parkNanos(IDLE_CHECK_NANOS); // a bounded wait for idle time, not a hand-off
-                }
-                if (over(start)) {
+                if (!idle(start)) {
                     return;
                 }
                 long t = System.nanoTime();
@@ -170,13 +164,7 @@ final class SyntheticWarmup extends Thread {
                 connectionsDone = i + 1;
             }
             for (int i = 0; sockets != null && i < SOCKET_CONNECTIONS && worked < WORK_NANOS; i++) {
-                while (busy.getAsBoolean()) {
-                    if (over(start)) {
-                        return;
-                    }
-                    LockSupport.parkNanos(IDLE_CHECK_NANOS);
-                }
-                if (over(start)) {
+                if (!idle(start)) {
                     return;
                 }
                 long t = System.nanoTime();
@@ -195,6 +183,17 @@ final class SyntheticWarmup extends Thread {
             LOG.debug("Warm-up: {} synthetic connections, {} over a socket pair, {} ms of work, {} ms after its start",
                     connectionsDone, socketConnectionsDone, worked / 1_000_000, (System.nanoTime() - start) / 1_000_000);
         }
+    }
+
+    /** Waits until no real connection is open; false when the server stops or the deadline passes first. */
+    private boolean idle(long start) {
+        while (busy.getAsBoolean()) {
+            if (over(start)) {
+                return false;
+            }
+            LockSupport.parkNanos(IDLE_CHECK_NANOS); // a bounded wait for idle time, not a hand-off
+        }
+        return !over(start);
     }
 
     /** The server is stopping, or the deadline (counted from {@code start}) has passed. */
