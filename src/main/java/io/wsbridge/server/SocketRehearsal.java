@@ -29,39 +29,36 @@ final class SocketRehearsal {
     private static final long ANSWER_NANOS = 1_000_000_000L;
     private static final long POLL_NANOS = 20_000L;
 
-    /** Writes what a client sends: {@code count} masked frames of {@code opcode} (0: data) in one buffer. */
-    interface Frames {
-        ByteBuf frames(int count, int opcode, int salt);
+    /** A synthetic client's script: it hands each of its sends to the wire, and stops when one is not answered. */
+    interface Script {
+        boolean play(SyntheticWarmup.Wire wire);
     }
 
     private final EventLoopGroup loops;
     private final ChannelHandler serverPipeline;
     private final ByteBufAllocator alloc;
-    private final Frames frames;
 
-    private SocketRehearsal(EventLoopGroup loops, ChannelHandler serverPipeline, ByteBufAllocator alloc,
-                            Frames frames) {
+    private SocketRehearsal(EventLoopGroup loops, ChannelHandler serverPipeline, ByteBufAllocator alloc) {
         this.loops = loops;
         this.serverPipeline = serverPipeline;
         this.alloc = alloc;
-        this.frames = frames;
     }
 
     /** A rehearsal on {@code loops}, or null when they are not epoll loops or socketpair is not available. */
-    static SocketRehearsal on(EventLoopGroup loops, ChannelHandler serverPipeline, ByteBufAllocator alloc,
-                              Frames frames) {
+    static SocketRehearsal on(EventLoopGroup loops, ChannelHandler serverPipeline, ByteBufAllocator alloc) {
         if (loops == null || !(loops.next() instanceof IoEventLoop loop) || !loop.isCompatible(EpollIoHandle.class)
                 || !LocalSocketPair.available()) {
             return null;
         }
-        return new SocketRehearsal(loops, serverPipeline, alloc, frames);
+        return new SocketRehearsal(loops, serverPipeline, alloc);
     }
 
     /**
-     * One synthetic client: upgrade, {@code roundTrips} single echoes, {@code batches} pipelined batches of
-     * {@code batch}, close from the client. False when an answer did not come in time.
+     * One synthetic client playing {@code script} over a new socket pair, each send waiting for an answer; at
+     * the end (its close frame) it waits for the server to end the connection. False when an answer did not come
+     * in time.
      */
-    boolean connection(int n, int roundTrips, int batches, int batch, BooleanSupplier stop) throws IOException {
+    boolean connection(Script script, BooleanSupplier stop) throws IOException {
         int[] pair = LocalSocketPair.open();
         EpollDomainSocketChannel server = new EpollDomainSocketChannel(pair[0], true);
         EpollDomainSocketChannel client = new EpollDomainSocketChannel(pair[1], true);
@@ -71,32 +68,12 @@ final class SocketRehearsal {
             client.config().setAllocator(alloc);
             server.pipeline().addLast(serverPipeline);
             client.pipeline().addLast(received);
-            if (!done(loops.next().register(server)) || !done(loops.next().register(client))) {
-                return false;
-            }
-            if (!send(client, direct(SyntheticWarmup.upgradeRequest()), received, stop)) {
-                return false;
-            }
-            for (int i = 0; i < roundTrips; i++) {
-                if (!send(client, frames.frames(1, 0x0, n + i), received, stop)) {
-                    return false;
-                }
-            }
-            for (int i = 0; i < batches; i++) {
-                if (!send(client, frames.frames(batch, 0x0, n), received, stop)) {
-                    return false;
-                }
-            }
-            client.writeAndFlush(frames.frames(1, 0x8, n)); // the close frame comes back, then the end of the stream
-            return done(client.closeFuture());
+            return done(loops.next().register(server)) && done(loops.next().register(client))
+                    && script.play(data -> send(client, data, received, stop)) && done(client.closeFuture());
         } finally {
             done(client.close()); // awaited: its buffers are given back before the next client
             done(server.close());
         }
-    }
-
-    private ByteBuf direct(byte[] bytes) {
-        return alloc.directBuffer(bytes.length).writeBytes(bytes);
     }
 
     /** Sends one buffer and waits until some answer has come back. */

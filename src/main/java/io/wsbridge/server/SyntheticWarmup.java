@@ -115,11 +115,7 @@ final class SyntheticWarmup extends Thread {
         this.pipeline = new ServerInitializer(new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), echo,
                 UpgradePolicy.ALLOW_ALL, ResponseHeaders.NONE, List.of(), maxMessageSize, null, 0, List.of(),
                 false, TrustedProxies.NONE, false, HEADER_TIMEOUT_MS, 0, List.of(), null);
-        this.sockets = SocketRehearsal.on(loops, pipeline, alloc, this::frames);
-    }
-
-    static byte[] upgradeRequest() {
-        return UPGRADE;
+        this.sockets = SocketRehearsal.on(loops, pipeline, alloc);
     }
 
     /**
@@ -168,7 +164,8 @@ final class SyntheticWarmup extends Thread {
                     return;
                 }
                 long t = System.nanoTime();
-                boolean answered = sockets.connection(i, SOCKET_ROUND_TRIPS, SOCKET_BATCHES, BATCH,
+                int n = i;
+                boolean answered = sockets.connection(wire -> play(wire, n, SOCKET_ROUND_TRIPS, SOCKET_BATCHES),
                         () -> over(start));
                 worked += System.nanoTime() - t;
                 if (!answered) {
@@ -201,30 +198,49 @@ final class SyntheticWarmup extends Thread {
         return stopping.getAsBoolean() || System.nanoTime() - start > DEADLINE_NANOS;
     }
 
-    /** One synthetic client: upgrade, single echoes, a pipelined batch, close from the client. */
+    /** Where a synthetic client's bytes go; false when they were not answered (the client then gives up). */
+    interface Wire {
+        boolean send(ByteBuf data);
+    }
+
+    /** One synthetic client in memory, on an {@code EmbeddedChannel}. */
     private void connection(int n) {
         EmbeddedChannel ch = new EmbeddedChannel();
         try {
             ch.config().setAllocator(alloc);
             ch.pipeline().addLast(pipeline);
-            ch.writeInbound(alloc.directBuffer(UPGRADE.length).writeBytes(UPGRADE));
-            drain(ch);
-            for (int i = 0; i < ROUND_TRIPS; i++) {
-                ch.writeInbound(frames(1, 0x0, n + i));
+            play(data -> {
+                ch.writeInbound(data);
                 drain(ch);
-            }
-            for (int i = 0; i < BATCHES; i++) {
-                ch.writeInbound(frames(BATCH, 0x0, n));
-                drain(ch);
-            }
-            ch.writeInbound(frames(1, 0x8, n)); // close, no payload: the close frame comes back, then FIN
-            drain(ch);
+                return true;
+            }, n, ROUND_TRIPS, BATCHES);
             if (!ch.isActive()) {
                 closedCleanly++;
             }
         } finally {
             ch.finishAndReleaseAll();
         }
+    }
+
+    /**
+     * A synthetic client's script, the same in memory and over a socket pair: upgrade, single echoes, pipelined
+     * batches of {@link #BATCH}, then a close frame without payload (the close frame comes back, then FIN).
+     */
+    private boolean play(Wire wire, int n, int roundTrips, int batches) {
+        if (!wire.send(alloc.directBuffer(UPGRADE.length).writeBytes(UPGRADE))) {
+            return false;
+        }
+        for (int i = 0; i < roundTrips; i++) {
+            if (!wire.send(frames(1, 0x0, n + i))) {
+                return false;
+            }
+        }
+        for (int i = 0; i < batches; i++) {
+            if (!wire.send(frames(BATCH, 0x0, n))) {
+                return false;
+            }
+        }
+        return wire.send(frames(1, 0x8, n));
     }
 
     /** {@code count} masked client frames of {@code opcode} (0: a data message) in one buffer, as one read. */
