@@ -3,6 +3,7 @@ package io.wsbridge.logging;
 import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLogger;
 import org.slf4j.spi.LoggingEventBuilder;
 
 /**
@@ -25,6 +26,14 @@ public final class LogScope {
         return new LogScope(LoggerFactory.getLogger(category), new String[0], new Object[0]);
     }
 
+    /**
+     * A scope that logs nothing, in any category it is moved to: for the server's start-up rehearsal, whose
+     * synthetic sessions must leave no line in the log.
+     */
+    public static LogScope silent() {
+        return new LogScope(NOPLogger.NOP_LOGGER, new String[0], new Object[0]);
+    }
+
     /** A scope with one more association; this one is unchanged. */
     public LogScope with(String key, Object value) {
         String[] k = Arrays.copyOf(keys, keys.length + 1);
@@ -36,6 +45,9 @@ public final class LogScope {
 
     /** The same associations under another category. */
     public LogScope category(String category) {
+        if (logger == NOPLogger.NOP_LOGGER) {
+            return this;
+        }
         return new LogScope(LoggerFactory.getLogger(category), keys, values);
     }
 

@@ -12,7 +12,18 @@ import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.wsbridge.http.CgiEnvironment;
+import io.wsbridge.logging.LogScope;
+import io.wsbridge.process.ForkLimiter;
+import io.wsbridge.process.OffLoopLauncher;
 import io.wsbridge.process.epoll.LocalSocketPair;
+import io.wsbridge.process.epoll.LoopbackStarter;
+import io.wsbridge.session.LaunchTarget;
+import io.wsbridge.session.ProcessPerConnection;
+import io.wsbridge.session.SessionStrategy;
+import java.nio.file.Path;
+import java.util.List;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -37,6 +48,8 @@ final class SocketRehearsal {
     private final EventLoopGroup loops;
     private final ChannelHandler serverPipeline;
     private final ByteBufAllocator alloc;
+    /** Bytes the synthetic clients got back, all connections together (for tests). */
+    private volatile long answered;
 
     private SocketRehearsal(EventLoopGroup loops, ChannelHandler serverPipeline, ByteBufAllocator alloc) {
         this.loops = loops;
@@ -51,6 +64,25 @@ final class SocketRehearsal {
             return null;
         }
         return new SocketRehearsal(loops, serverPipeline, alloc);
+    }
+
+    /**
+     * Sessions of the server's own kind (one program per connection: session, program endpoint, its life cycle,
+     * the launcher's hand-over to the loop, the pipe code on the loop) whose "program" is a pipe that gives back
+     * what is written to it ({@link LoopbackStarter}): nothing is executed. Their lines go nowhere; their fork
+     * slots are their own. The process is "made" on the loop itself, not on a spawner thread (making two pipes
+     * does not block). Null when the native binding is not available.
+     */
+    static SessionStrategy loopbackSessions(ProcessPerConnection.Settings settings, CgiEnvironment environment,
+                                            ByteBufAllocator alloc) {
+        LoopbackStarter starter = LoopbackStarter.create(alloc);
+        if (starter == null) {
+            return null;
+        }
+        LaunchTarget target = new LaunchTarget("warm-up", Path.of("/"), List.of(), "/warmup", "");
+        return new ProcessPerConnection(request -> target, new OffLoopLauncher(() -> starter,
+                ImmediateEventExecutor.INSTANCE), environment, new ForkLimiter(SyntheticWarmup.SOCKET_CONNECTIONS),
+                settings, null, LogScope.silent());
     }
 
     /**
@@ -73,7 +105,12 @@ final class SocketRehearsal {
         } finally {
             done(client.close()); // awaited: its buffers are given back before the next client
             done(server.close());
+            answered += received.bytes; // one rehearsal thread
         }
+    }
+
+    long answeredBytes() {
+        return answered;
     }
 
     /** Sends one buffer and waits until some answer has come back. */

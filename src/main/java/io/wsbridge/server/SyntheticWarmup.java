@@ -33,14 +33,16 @@ import java.util.function.BooleanSupplier;
  * times, so the first connections and round trips of a new server are several times slower than later ones.
  * Here a real pipeline ({@link ServerInitializer}'s own stages, on an {@code EmbeddedChannel}: HTTP upgrade,
  * 101, frame decoding and unmasking, UTF-8 check, closing handshake, line framing both ways, frame encoding,
- * pooled buffers) serves synthetic clients whose "program" is an echo in memory; then the same over a
- * socket pair on the server's epoll loops, for the socket code. No listening socket, no process, no log line,
- * no request id or connection count of the real server: nothing a client can observe, except the CPU it
- * takes (about 130 ms, once).
+ * pooled buffers) serves synthetic clients whose "program" is an echo in memory; then clients over a socket
+ * pair on the server's epoll loops, for the socket code, whose sessions are the server's own kind (session,
+ * program, the pipe code) with a pipe for a program ({@link SocketRehearsal#loopbackSessions}). No listening
+ * socket, no process, no log line, no request id or connection count of the real server: nothing a client can
+ * observe, except the CPU it takes (about 150 ms, once).
  *
  * <p>It only uses idle time: it waits while any real connection is open (checked between two synthetic
  * connections: a few ms each for the first, interpreted, well under one once compiled; and after a short pause
- * at the start, for a client that was waiting for the port) and gives up for good at its deadline, so a real client does not wait for it. Bounded in connections, messages and time.
+ * at the start, for a client that was waiting for the port) and gives up for good at its deadline, so a real
+ * client does not wait for it. Bounded in connections, messages and time.
  */
 final class SyntheticWarmup extends Thread {
     /**
@@ -80,7 +82,7 @@ final class SyntheticWarmup extends Thread {
     private static final byte[] UPGRADE = ("GET /warmup HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
             + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
             + "\r\n").getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] MESSAGE = "warm-up 0123456".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] MESSAGE = "warm-up 0123456".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MASK = {0x37, (byte) 0xfa, 0x21, 0x3d};
 
     private final ServerInitializer pipeline;
@@ -105,12 +107,16 @@ final class SyntheticWarmup extends Thread {
      */
     SyntheticWarmup(ByteBufAllocator alloc, boolean binary, Framing framing, long maxMessageSize,
                     BooleanSupplier busy, BooleanSupplier stopping) {
-        this(alloc, binary, framing, maxMessageSize, busy, stopping, null);
+        this(alloc, binary, framing, maxMessageSize, busy, stopping, null, null);
     }
 
-    /** @param loops the server's event loops, for the synthetic clients over a socket pair (null: none) */
+    /**
+     * @param loops    the server's event loops, for the synthetic clients over a socket pair (null: none)
+     * @param programs the sessions those clients get: the server's own kind, with loopback programs
+     *                 ({@link SocketRehearsal#loopbackSessions})
+     */
     SyntheticWarmup(ByteBufAllocator alloc, boolean binary, Framing framing, long maxMessageSize,
-                    BooleanSupplier busy, BooleanSupplier stopping, EventLoopGroup loops) {
+                    BooleanSupplier busy, BooleanSupplier stopping, EventLoopGroup loops, SessionStrategy programs) {
         super("wsbridge-warmup");
         setDaemon(true);
         setPriority(MIN_PRIORITY); // a hint only (Linux ignores it): pausing while busy keeps it out of the way
@@ -120,10 +126,16 @@ final class SyntheticWarmup extends Thread {
         this.stopping = stopping;
         SessionStrategy echo = (RequestInfo request, String subprotocol) -> new EchoSession(binary, framing,
                 maxMessageSize, alloc, this);
-        this.pipeline = new ServerInitializer(new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), echo,
+        this.pipeline = pipeline(echo, maxMessageSize);
+        this.sockets = programs == null ? null
+                : SocketRehearsal.on(loops, pipeline(programs, maxMessageSize), alloc);
+    }
+
+    /** {@link ServerInitializer}'s stages for one kind of synthetic session, with the server's defaults. */
+    private static ServerInitializer pipeline(SessionStrategy sessions, long maxMessageSize) {
+        return new ServerInitializer(new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE), sessions,
                 UpgradePolicy.ALLOW_ALL, ResponseHeaders.NONE, List.of(), maxMessageSize, null, 0, List.of(),
                 false, TrustedProxies.NONE, false, HEADER_TIMEOUT_MS, 0, List.of(), null);
-        this.sockets = SocketRehearsal.on(loops, pipeline, alloc);
     }
 
     /**
@@ -143,6 +155,11 @@ final class SyntheticWarmup extends Thread {
     /** Synthetic connections over a socket pair served so far (for tests). */
     int socketConnectionsDone() {
         return socketConnectionsDone;
+    }
+
+    /** Bytes the synthetic clients over a socket pair got back (for tests). */
+    long socketBytesAnswered() {
+        return sockets == null ? 0 : sockets.answeredBytes();
     }
 
     int messagesEchoed() {

@@ -130,14 +130,17 @@ public final class WsbridgeServer {
 
     /** One program per connection (websocketd's rule), or with --rooms one per room. */
     private SessionStrategy sessionStrategy(TargetResolver targets, CgiEnvironment env) {
-        ProcessPerConnection.Settings settings = new ProcessPerConnection.Settings(config.websocket().binary(),
-                config.websocket().passStderr(), config.children().closeMs(), config.websocket().framing(),
-                config.websocket().maxFrameSize());
+        ProcessPerConnection.Settings settings = sessionSettings();
         if (config.rooms().enabled()) {
             return RoomsHook.rooms(targets, launcher, env, forks, settings.program(), config.rooms(), alloc, roomBus,
                     metrics);
         }
         return new ProcessPerConnection(targets, launcher, env, forks, settings, reverseLookup);
+    }
+
+    private ProcessPerConnection.Settings sessionSettings() {
+        return new ProcessPerConnection.Settings(config.websocket().binary(), config.websocket().passStderr(),
+                config.children().closeMs(), config.websocket().framing(), config.websocket().maxFrameSize());
     }
 
     /** Binds every address; throws (after releasing what was bound) when one fails. */
@@ -223,7 +226,8 @@ public final class WsbridgeServer {
         launcher.runInBackground(this::raiseOpenFilesLimit);
         if (sessions != null && SyntheticWarmup.wanted(environment)) {
             new SyntheticWarmup(alloc, config.websocket().binary(), config.websocket().framing(),
-                    config.websocket().maxFrameSize(), () -> !connections.isEmpty(), () -> stopping, loops).start();
+                    config.websocket().maxFrameSize(), () -> !connections.isEmpty(), () -> stopping, loops,
+                    SocketRehearsal.loopbackSessions(sessionSettings(), env, alloc)).start();
         }
         LOG.debug("Transport {}, {} event loops", transport.name(), Transport.threads());
         if (environment.containsKey("NOTIFY_SOCKET")) {

@@ -45,6 +45,7 @@ public final class ProcessPerConnection implements SessionStrategy {
     private final ForkLimiter forks;
     private final Settings settings;
     private final ReverseLookup reverseLookup;
+    private final LogScope sessions;
 
     public ProcessPerConnection(TargetResolver targets, ProcessLauncher launcher, CgiEnvironment environment,
                                 ForkLimiter forks, Settings settings) {
@@ -54,6 +55,13 @@ public final class ProcessPerConnection implements SessionStrategy {
     /** @param reverseLookup where REMOTE_HOST comes from with --reverselookup; null for the address */
     public ProcessPerConnection(TargetResolver targets, ProcessLauncher launcher, CgiEnvironment environment,
                                 ForkLimiter forks, Settings settings, ReverseLookup reverseLookup) {
+        this(targets, launcher, environment, forks, settings, reverseLookup, LogScope.of("session"));
+    }
+
+    /** @param sessions where the sessions' lines go (the start-up rehearsal's: nowhere) */
+    public ProcessPerConnection(TargetResolver targets, ProcessLauncher launcher, CgiEnvironment environment,
+                                ForkLimiter forks, Settings settings, ReverseLookup reverseLookup, LogScope sessions) {
+        this.sessions = sessions;
         this.targets = targets;
         this.launcher = launcher;
         this.environment = environment;
@@ -66,7 +74,7 @@ public final class ProcessPerConnection implements SessionStrategy {
     public PreparedSession prepare(RequestInfo request, String subprotocol) throws Refusal {
         LaunchTarget target = targets.resolve(request);
         if (!forks.tryAcquire()) {
-            LogScope.of("http").with("url", request.url())
+            sessions.category("http").with("url", request.url())
                     .error("Max of possible forks already active, upgrade rejected");
             throw new Refusal(429, "Too Many Requests");
         }
@@ -94,7 +102,7 @@ public final class ProcessPerConnection implements SessionStrategy {
      */
     private ClientEvents startSession(ClientEndpoint client, RequestInfo request, String remoteHost, LaunchTarget target,
                                List<String> extraEnv) {
-        LogScope log = LogScope.of("session")
+        LogScope log = sessions
                 .with("url", request.url())
                 .with("id", request.id())
                 .with("remote", request.remoteAddr())

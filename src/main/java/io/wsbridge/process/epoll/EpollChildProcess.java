@@ -14,18 +14,39 @@ import io.wsbridge.process.ChildProcess;
  * per child, and no hand-off between threads on the way from the child's stdout to the socket.
  */
 final class EpollChildProcess implements ChildProcess {
-    private final int pid;
+    /** What stands behind the pipes: a process group to signal, and an exit to look for. */
+    interface Leader {
+        long pid();
+
+        /** Looks for the exit now, and keeps looking until it has been seen (idempotent). */
+        void watch();
+
+        /** Looks once; true once the exit has been seen (the listener has then been told). */
+        boolean reap();
+
+        /** Sends a signal to the whole group; false when nothing is left in it. */
+        boolean signalGroup(int signal);
+
+        /** The end of stdout was read: a process's exit closes it, so the usual moment to look. */
+        default void stdoutClosed() {
+            watch();
+        }
+    }
+
+    private final Leader leader;
     private final PipeWriter stdin;
     private final PipeReader stdout;
     private final PipeReader stderr;
-    private final ExitWatcher exit;
 
-    private EpollChildProcess(PosixSpawner.Spawned s, IoEventLoop loop, ByteBufAllocator alloc,
-                              PipeGrowth growth, ChildListener listener) {
-        this.pid = s.pid();
-        this.exit = new ExitWatcher(loop, pid, listener::exited);
-        this.stdin = new PipeWriter(s.stdin(), alloc, growth, listener::stdinDrained);
-        this.stdout = new PipeReader(s.stdout(), alloc, growth, new PipeReader.Sink() {
+    /**
+     * @param leader  the process behind the pipes, which tells {@code listener} of its exit
+     * @param stdinFd the write end of its stdin; stdoutFd and stderrFd the read ends of its output
+     */
+    EpollChildProcess(Leader leader, int stdinFd, int stdoutFd, int stderrFd, ByteBufAllocator alloc,
+                      PipeGrowth growth, ChildListener listener) {
+        this.leader = leader;
+        this.stdin = new PipeWriter(stdinFd, alloc, growth, listener::stdinDrained);
+        this.stdout = new PipeReader(stdoutFd, alloc, growth, new PipeReader.Sink() {
             @Override
             public void data(ByteBuf chunk) {
                 listener.stdout(chunk);
@@ -38,11 +59,11 @@ final class EpollChildProcess implements ChildProcess {
 
             @Override
             public void closed() {
-                exit.watch(); // a child's exit closes its stdout: the usual moment to reap it
+                leader.stdoutClosed();
                 listener.stdoutClosed();
             }
         });
-        this.stderr = new PipeReader(s.stderr(), alloc, PipeGrowth.NONE, new PipeReader.Sink() {
+        this.stderr = new PipeReader(stderrFd, alloc, PipeGrowth.NONE, new PipeReader.Sink() {
             @Override
             public void data(ByteBuf chunk) {
                 listener.stderr(chunk);
@@ -63,14 +84,10 @@ final class EpollChildProcess implements ChildProcess {
     /** Serves a spawned child's pipes on {@code loop}; runs on that loop. */
     static ChildProcess attach(PosixSpawner.Spawned spawned, IoEventLoop loop, ByteBufAllocator alloc,
                                PipeGrowth growth, ChildListener listener) throws LaunchException {
-        EpollChildProcess child = new EpollChildProcess(spawned, loop, alloc, growth, listener);
+        EpollChildProcess child = new EpollChildProcess(new ProcessLeader(loop, spawned.pid(), listener),
+                spawned.stdin(), spawned.stdout(), spawned.stderr(), alloc, growth, listener);
         try {
-            PosixSpawner.setNonBlocking(spawned.stdin());
-            PosixSpawner.setNonBlocking(spawned.stdout());
-            PosixSpawner.setNonBlocking(spawned.stderr());
-            child.stdin.register(loop);
-            child.stdout.register(loop);
-            child.stderr.register(loop);
+            child.register(loop);
         } catch (IOException | RuntimeException e) {
             // Started but not watchable: do not leave it running unseen, nor as a zombie.
             Posix.signal(-spawned.pid(), Signals.SIGKILL);
@@ -83,9 +100,19 @@ final class EpollChildProcess implements ChildProcess {
         return child;
     }
 
+    /** Makes the pipes non-blocking and has {@code loop} serve them. */
+    void register(IoEventLoop loop) throws IOException {
+        PosixSpawner.setNonBlocking(stdin.fd().intValue());
+        PosixSpawner.setNonBlocking(stdout.fd().intValue());
+        PosixSpawner.setNonBlocking(stderr.fd().intValue());
+        stdin.register(loop);
+        stdout.register(loop);
+        stderr.register(loop);
+    }
+
     @Override
     public long pid() {
-        return pid;
+        return leader.pid();
     }
 
     @Override
@@ -130,18 +157,18 @@ final class EpollChildProcess implements ChildProcess {
 
     @Override
     public boolean signalGroup(int signal) {
-        return Posix.signal(-pid, signal);
+        return leader.signalGroup(signal);
     }
 
     @Override
     public boolean groupAlive() {
         // While the leader is unreaped its pid (the group id) cannot be reused, so the group answers for it.
-        return !exit.reap() || Posix.signal(-pid, 0);
+        return !leader.reap() || leader.signalGroup(0);
     }
 
     @Override
     public void watchExit() {
-        exit.watch();
+        leader.watch();
     }
 
     @Override
@@ -154,6 +181,37 @@ final class EpollChildProcess implements ChildProcess {
         stdin.close();
         stdout.close();
         stderr.close();
-        exit.watch(); // whatever happens, it is reaped: no zombies
+        leader.watch(); // whatever happens, it is reaped: no zombies
+    }
+
+    /** A spawned process, leader of its own group; reaped with waitpid. */
+    private static final class ProcessLeader implements Leader {
+        private final int pid;
+        private final ExitWatcher exit;
+
+        ProcessLeader(IoEventLoop loop, int pid, ChildListener listener) {
+            this.pid = pid;
+            this.exit = new ExitWatcher(loop, pid, listener::exited);
+        }
+
+        @Override
+        public long pid() {
+            return pid;
+        }
+
+        @Override
+        public void watch() {
+            exit.watch();
+        }
+
+        @Override
+        public boolean reap() {
+            return exit.reap();
+        }
+
+        @Override
+        public boolean signalGroup(int signal) {
+            return Posix.signal(-pid, signal);
+        }
     }
 }

@@ -99,7 +99,7 @@ final class PosixSpawner {
     }
 
     /** A pipe with both ends close-on-exec (dup2 clears that flag on the child's copies). */
-    private static int[] pipe() throws LaunchException {
+    static int[] pipe() throws LaunchException {
         int[] fds = new int[2];
         try {
             Posix.pipe2(fds, Posix.O_CLOEXEC);
