@@ -69,14 +69,16 @@ class SyntheticWarmupTest {
                     new ProcessPerConnection.Settings(binary, false, 0, framing, 1 << 20),
                     new CgiEnvironment("wsbridge-test", List.of(), Map.of(), false), alloc);
             SyntheticWarmup warmup = new SyntheticWarmup(alloc, binary, framing, 1 << 20, () -> false,
-                    () -> false, loops, programs);
+                    () -> false, loops, programs).workLimit(TimeUnit.SECONDS.toNanos(30));
             warmup.run();
 
-            assertThat(warmup.socketConnectionsDone()).isEqualTo(SyntheticWarmup.SOCKET_CONNECTIONS);
+            assertThat(warmup.socketConnectionsDone())
+                    .isEqualTo(SyntheticWarmup.SOCKET_CONNECTIONS + SyntheticWarmup.SOCKET_SHORT_CONNECTIONS);
             // Every message's payload came back through the loopback "program" (with frame headers, the 101 and
             // the close frame on top): sent but not echoed would leave it short.
             int messages = SyntheticWarmup.SOCKET_CONNECTIONS
-                    * (SyntheticWarmup.SOCKET_ROUND_TRIPS + SyntheticWarmup.SOCKET_BATCHES * SyntheticWarmup.BATCH);
+                    * (SyntheticWarmup.SOCKET_ROUND_TRIPS + SyntheticWarmup.SOCKET_BATCHES * SyntheticWarmup.BATCH)
+                    + SyntheticWarmup.SOCKET_SHORT_CONNECTIONS;
             assertThat(warmup.socketBytesAnswered()).as("bytes back over the socket pairs")
                     .isGreaterThanOrEqualTo((long) messages * SyntheticWarmup.MESSAGE.length);
             assertThat(warmup.closedCleanly()).isEqualTo(warmup.connectionsDone());
