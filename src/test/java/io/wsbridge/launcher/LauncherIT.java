@@ -85,6 +85,7 @@ class LauncherIT {
         assertThat(flag(plain.stdout(), "MaxNewSize")).isEqualTo(Long.toString(8L << 20));
         assertThat(flag(plain.stdout(), "InitialHeapSize")).isEqualTo(Long.toString(16L << 20));
         assertThat(flag(plain.stdout(), "CICompilerCount")).as("one compiler thread").isEqualTo("1");
+        assertThat(flag(plain.stdout(), "UsePerfData")).as("no hsperfdata file at start").isEqualTo("false");
         assertThat(plain.stdout()).as("per-connection code (io.*) compiled after a tenth of the calls")
                 .contains("CompileThresholdScaling,io/*.*,0.1")
                 .as("the JVM does not announce its compile commands").doesNotContain("CompileCommand:");
