@@ -58,17 +58,20 @@ final class SyntheticWarmup extends Thread {
     /**
      * Then synthetic clients over a socket pair on the server's loops ({@link SocketRehearsal}), each with
      * {@link #SOCKET_ROUND_TRIPS} single echoes and {@link #SOCKET_BATCHES} batches: the real socket's read and
-     * write paths. About 60 ms more work; cold throughput 1.7 x, cold churn 1.09 x (measured with ../shared/bench).
+     * write paths (cold throughput 1.7 x, cold churn 1.09 x, measured with ../shared/bench) and, through the
+     * loopback programs, the session's and the pipes' (cold throughput 3.3 x more, p99 0.53 x). About 75 ms of
+     * work.
      */
     static final int SOCKET_CONNECTIONS = 8;
     static final int SOCKET_ROUND_TRIPS = 40;
     static final int SOCKET_BATCHES = 4;
     /**
-     * Then this many more over socket pairs, each with a single echo. The code that runs once per connection (the
-     * channel's and pipeline's set-up, the upgrade, the session and its program's life cycle) is only considered
-     * for compiling every 128 calls (the interpreter's notification frequency), so it takes about that many
-     * connections, not the 20 that its lowered threshold says. About 85 ms more work; cold churn 1.2 x, server CPU
-     * during it 0.70 x.
+     * Then this many more over socket pairs, each with a single echo, for the code that runs once per connection
+     * (the channels' and pipeline's set-up, the upgrade, the session and its program's life cycle). It takes far
+     * more connections than the 20 calls of the lowered threshold for io.* (see bin/wsbridge): the JDK's methods
+     * on that path keep the usual thresholds (about 200 calls, looked at every 128). Measured with ../shared/bench,
+     * cold, 8 + 128 against 8 without: churn 1.20 x, server CPU during it 0.70 x; against 8 + 24: churn 1.13 x,
+     * CPU 0.72 x. About 85 ms more work, once.
      */
     static final int SOCKET_SHORT_CONNECTIONS = 128;
     /** The most time spent working (not waiting for idle), and the deadline from the start, waits included. */
