@@ -88,6 +88,7 @@ class LauncherIT {
         assertThat(flag(plain.stdout(), "UsePerfData")).as("no hsperfdata file at start").isEqualTo("false");
         assertThat(plain.stdout()).as("per-connection code (io.*) compiled after a tenth of the calls")
                 .contains("CompileThresholdScaling,io/*.*,0.1")
+                .as("but not the buffer pool's slow paths").contains("CompileThresholdScaling,io/netty/buffer/*.*,1.0")
                 .as("the JVM does not announce its compile commands").doesNotContain("CompileCommand:");
         for (String computing : List.of("--ssl", "-ssl=true", "--basicauth=users.htpasswd")) {
             Result r = run(dir, flags, LAUNCHER.toString(), computing, "--version");
