@@ -83,7 +83,7 @@ class SyntheticWarmupTest {
                     .isGreaterThanOrEqualTo((long) messages * SyntheticWarmup.MESSAGE.length);
             assertThat(warmup.closedCleanly()).isEqualTo(warmup.connectionsDone());
             assertThat(ProcessHandle.current().children().count()).as("no process started")
-                    .isEqualTo(childrenBefore);
+                    .isLessThanOrEqualTo(childrenBefore);
             Set<String> left = new HashSet<>(Descriptors.described(pid).values());
             left.removeAll(before);
             left.removeIf(d -> !d.startsWith("socket:") && !d.startsWith("pipe:"));

@@ -181,6 +181,10 @@ final class Posix {
      * false when nothing matches (ESRCH). No exception on the common "already gone" answer.
      */
     static boolean signal(int pid, int sig) {
+        if (pid == 0 || pid == -1) {
+            // kill(0) is the server's own process group, kill(-1) every process it may signal: never a child's.
+            throw new IllegalArgumentException("refusing to signal pid " + pid);
+        }
         if (kill(pid, sig) == 0) {
             return true;
         }
