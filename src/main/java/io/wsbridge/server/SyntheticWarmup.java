@@ -37,7 +37,7 @@ import java.util.function.BooleanSupplier;
  * pair on the server's epoll loops, for the socket code, whose sessions are the server's own kind (session,
  * program, the pipe code) with a pipe for a program ({@link SocketRehearsal#loopbackSessions}). No listening
  * socket, no process, no log line, no request id or connection count of the real server: nothing a client can
- * observe, except the CPU it takes (about 150 ms, once).
+ * observe, except the CPU it takes (about 230 ms, once).
  *
  * <p>It only uses idle time: it waits while any real connection is open (checked between two synthetic
  * connections: a few ms each for the first, interpreted, well under one once compiled; and after a short pause
