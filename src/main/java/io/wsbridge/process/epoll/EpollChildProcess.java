@@ -4,10 +4,12 @@ import io.wsbridge.process.LaunchException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import java.io.IOException;
 import io.wsbridge.process.ChildListener;
 import io.wsbridge.process.ChildProcess;
+import io.wsbridge.process.ProcessStarter;
 
 /**
  * A child whose three pipes and exit are all watched by the connection's own epoll event loop: no thread
@@ -98,6 +100,15 @@ final class EpollChildProcess implements ChildProcess {
             throw new LaunchException("cannot watch the program's pipes: " + e.getMessage(), e);
         }
         return child;
+    }
+
+    /** {@code loop} as a loop that can watch pipes; otherwise {@code spawned} is abandoned and the launch fails. */
+    static IoEventLoop pipeLoop(EventLoop loop, ProcessStarter.Spawned spawned) throws LaunchException {
+        if (loop instanceof IoEventLoop ioLoop) {
+            return ioLoop;
+        }
+        spawned.abandon();
+        throw new LaunchException("event loop cannot watch pipes");
     }
 
     /** Makes the pipes non-blocking and has {@code loop} serve them. */

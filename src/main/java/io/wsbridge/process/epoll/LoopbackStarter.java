@@ -45,10 +45,7 @@ public final class LoopbackStarter implements ProcessStarter {
         return new Spawned() {
             @Override
             public ChildProcess attach(EventLoop loop, ChildListener listener) throws LaunchException {
-                if (!(loop instanceof IoEventLoop ioLoop)) {
-                    abandon();
-                    throw new LaunchException("event loop cannot watch pipes");
-                }
+                IoEventLoop ioLoop = EpollChildProcess.pipeLoop(loop, this);
                 EpollChildProcess child = new EpollChildProcess(new NoProcess(loop, listener), echo[1], echo[0],
                         err[0], alloc, PipeGrowth.NONE, listener);
                 try {

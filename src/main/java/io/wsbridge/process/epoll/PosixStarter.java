@@ -60,11 +60,8 @@ public final class PosixStarter implements ProcessStarter {
         return new Spawned() {
             @Override
             public ChildProcess attach(EventLoop loop, ChildListener listener) throws LaunchException {
-                if (!(loop instanceof IoEventLoop ioLoop)) {
-                    abandon();
-                    throw new LaunchException("event loop cannot watch pipes");
-                }
-                return EpollChildProcess.attach(spawned, ioLoop, alloc, growth, listener);
+                return EpollChildProcess.attach(spawned, EpollChildProcess.pipeLoop(loop, this), alloc, growth,
+                        listener);
             }
 
             @Override
