@@ -149,6 +149,42 @@ class LauncherIT {
         }
     }
 
+    /**
+     * Netty reaches raw memory through sun.misc.Unsafe on every Java the launcher starts, with no warning from the
+     * JDK: from Java 25 on Netty 4.2 leaves Unsafe alone unless it is allowed in so many words (its debug line then
+     * says "unavailable (io.netty.noUnsafe=true by default on Java 25+)"), and Java 24+ warns on stderr when it is
+     * used without being allowed. The Java of the running suite is the one under test (bin/test runs it on 17 and
+     * on 25).
+     */
+    @Test
+    void nettyUsesUnsafeAndTheJdkDoesNotWarn() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = dir.resolve("debug.log");
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "--port=" + port, "--address=127.0.0.1",
+                "--loglevel=debug", "cat").redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("JAVA_OPTS");
+        Process server = pb.start();
+        try {
+            awaitLine(log, "Starting WebSocket server");
+            try (Client client = Client.connect("ws://127.0.0.1:" + port + "/")) {
+                client.send("over direct buffers");
+                assertThat(client.nextText(10)).isEqualTo("over direct buffers");
+            }
+            new ProcessBuilder("kill", "-TERM", Long.toString(server.pid())).start().waitFor();
+            assertThat(server.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            assertThat(output).as("Netty's own report on Java " + Runtime.version().feature())
+                    .contains("sun.misc.Unsafe: available")
+                    .doesNotContain("sun.misc.Unsafe: unavailable")
+                    .doesNotContain("terminally deprecated method in sun.misc.Unsafe");
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
     private static void awaitLine(Path log, String text) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
