@@ -126,10 +126,7 @@ class LauncherIT {
 
     @Test
     void servesCountShAndStopsCleanlyOnSigterm() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         List<String> cmd = new ArrayList<>(List.of(LAUNCHER.toString(), "--port=" + port, "--address=127.0.0.1",
                 TOP.resolve("examples/count.sh").toString()));
         Path log = dir.resolve("server.log");
@@ -153,17 +150,14 @@ class LauncherIT {
      * Netty reaches raw memory through sun.misc.Unsafe on every Java the launcher starts, with no warning from the
      * JDK: from Java 25 on Netty 4.2 leaves Unsafe alone unless the JVM was started with
      * --sun-misc-unsafe-memory-access=allow (the property it reads), and Java 24+ warns on stderr when Unsafe is
-     * used without it; Java 22 and older refuse the option. Netty's own debug line about it is not always in the
-     * log (its chatter from before logging is set up is dropped), so the JVM's command line is what is checked,
-     * and the line only when it is there. The Java of the running suite is the one under test (bin/test runs it
+     * used without it; Java 22 and older refuse the option. Netty's own debug line saying Unsafe is available is not
+     * always in the log (its chatter from before logging is set up is dropped), so the JVM's command line is what
+     * is checked, and the log only for the lines that must never be there. The Java of the running suite is the one under test (bin/test runs it
      * on 17 and on 25).
      */
     @Test
     void nettyUsesUnsafeAndTheJdkDoesNotWarn() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         Path log = dir.resolve("debug.log");
         ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "--port=" + port, "--address=127.0.0.1",
                 "--loglevel=debug", "cat").redirectErrorStream(true).redirectOutput(log.toFile());
@@ -192,6 +186,13 @@ class LauncherIT {
                     .doesNotContain("terminally deprecated method in sun.misc.Unsafe");
         } finally {
             server.destroyForcibly();
+        }
+    }
+
+    /** A loopback port free a moment ago, for a server started as a separate process. */
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
         }
     }
 

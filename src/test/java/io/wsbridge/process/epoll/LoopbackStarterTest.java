@@ -1,6 +1,7 @@
 package io.wsbridge.process.epoll;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.netty.buffer.ByteBuf;
@@ -111,6 +112,12 @@ class LoopbackStarterTest {
         loop.submit(r).get(10, TimeUnit.SECONDS);
     }
 
+    /** Every descriptor the test opened is closed again (the loop closes pipes a moment after release). */
+    private void awaitDescriptorsBack() throws InterruptedException {
+        Waits.until(Duration.ofSeconds(10), () -> Descriptors.described(ProcessHandle.current().pid()).equals(before),
+                () -> "descriptors back: " + before + " -> " + Descriptors.described(ProcessHandle.current().pid()));
+    }
+
     @Test
     void givesBackWhatItIsGivenAndExitsWithZeroWhenItsInputEnds() throws Exception {
         long children = ProcessHandle.current().children().count();
@@ -138,8 +145,7 @@ class LoopbackStarterTest {
             child.release();
         });
         assertThat(recorder.events).filteredOn(e -> e.startsWith("exited")).hasSize(1);
-        Waits.until(Duration.ofSeconds(10), () -> Descriptors.described(ProcessHandle.current().pid()).equals(before),
-                () -> "descriptors back: " + before + " -> " + Descriptors.described(ProcessHandle.current().pid()));
+        awaitDescriptorsBack();
     }
 
     @Test
@@ -160,14 +166,13 @@ class LoopbackStarterTest {
                 () -> "end of output: " + recorder.events);
         onLoop(child::release);
         assertThat(recorder.events).filteredOn(e -> e.startsWith("exited")).hasSize(1);
-        Waits.until(Duration.ofSeconds(10), () -> Descriptors.described(ProcessHandle.current().pid()).equals(before),
-                () -> "descriptors back: " + before + " -> " + Descriptors.described(ProcessHandle.current().pid()));
+        awaitDescriptorsBack();
     }
 
     @Test
     void posixRefusesToSignalTheServersOwnGroupOrEveryProcess() {
         for (int pid : new int[] {0, -1}) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Posix.signal(pid, 0))
+            assertThatThrownBy(() -> Posix.signal(pid, 0))
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
